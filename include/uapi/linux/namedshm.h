@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * namedshm: named, handle-counted shared memory regions with Win32
+ * file-mapping lifetime.
+ *
+ * The misc device /dev/namedshm creates or opens regions by name.  Every
+ * successful NAMEDSHM_IOC_OPEN returns a new file descriptor, a "handle",
+ * as the ioctl's return value.  A region's name exists exactly as long as
+ * one of its handles does; mappings keep the memory, not the name.
+ *
+ * Every argument structure starts with @argsz, which the caller sets to
+ * sizeof() of the structure as it knows it (the VFIO convention).  The
+ * kernel accepts any argsz of at least the first version's size; bytes the
+ * kernel does not know must be zero (E2BIG otherwise), and it writes back
+ * at most argsz bytes.  This is how the structures grow.
+ *
+ * All structures use __u32/__u64 only, have explicit padding and a size
+ * that is a multiple of 8, so they have the same layout for 32-bit and
+ * 64-bit callers.  Pointers travel as __u64.  Padding, reserved fields and
+ * unknown flags must be zero (EINVAL).
+ */
+#ifndef _UAPI_LINUX_NAMEDSHM_H
+#define _UAPI_LINUX_NAMEDSHM_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Version of this interface, reported by NAMEDSHM_IOC_DEVICE_INFO. */
+#define NAMEDSHM_ABI_VERSION 1
+
+/* The device node, created by the module with mode 0666. */
+#define NAMEDSHM_DEVICE_PATH "/dev/namedshm"
+
+/* Longest name in bytes (no terminator is passed or counted). */
+#define NAMEDSHM_NAME_MAX 1023
+
+/* NAMEDSHM_IOC_OPEN flags */
+#define NAMEDSHM_OPEN_CREATE (1U << 0)	 /* create the region if missing */
+#define NAMEDSHM_OPEN_EXCL (1U << 1)	 /* with CREATE: EEXIST if present */
+#define NAMEDSHM_OPEN_WRITE (1U << 2)	 /* read-write handle, else read-only */
+#define NAMEDSHM_OPEN_NOCLOEXEC (1U << 3) /* handle survives execve() */
+#define NAMEDSHM_OPEN_RESERVE (1U << 4)	 /* new region: no up-front commit */
+#define NAMEDSHM_OPEN_FLAGS_MASK                                  \
+	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
+	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE)
+
+/* struct namedshm_open.status */
+#define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
+#define NAMEDSHM_STATUS_EXISTED 2 /* the name was found: existing region */
+
+/**
+ * struct namedshm_open - argument of NAMEDSHM_IOC_OPEN
+ * @argsz:    in: sizeof(struct namedshm_open)
+ * @flags:    in: NAMEDSHM_OPEN_*
+ * @name:     in: pointer to the name bytes, or 0 for an unnamed region
+ * @name_len: in: length of the name in bytes (1..NAMEDSHM_NAME_MAX, no NUL
+ *            inside), 0 with @name == 0
+ * @mode:     in: permission bits (0777 mask) of a region this call creates;
+ *            not masked by the umask, ignored when the name exists
+ * @size:     in: size in bytes of a region this call creates, rounded up to
+ *            the page size; ignored when the name exists.
+ *            out: the region's real size
+ * @status:   out: NAMEDSHM_STATUS_CREATED or NAMEDSHM_STATUS_EXISTED
+ * @pad:      must be zero
+ *
+ * Returns a new handle file descriptor, close-on-exec unless
+ * NAMEDSHM_OPEN_NOCLOEXEC is given.
+ */
+struct namedshm_open {
+	__u32 argsz;
+	__u32 flags;
+	__u64 name;
+	__u32 name_len;
+	__u32 mode;
+	__u64 size;
+	__u32 status;
+	__u32 pad;
+};
+
+/**
+ * struct namedshm_device_info - argument of NAMEDSHM_IOC_DEVICE_INFO
+ * @argsz:           in: sizeof(struct namedshm_device_info)
+ * @abi_version:     out: NAMEDSHM_ABI_VERSION
+ * @name_max:        out: longest name in bytes
+ * @page_size:       out: the kernel's page size
+ * @max_region_size: out: largest size a region may have, in bytes
+ * @regions:         out: live regions, named and unnamed
+ * @committed:       out: bytes of all live regions
+ * @reserved:        out: zero
+ */
+struct namedshm_device_info {
+	__u32 argsz;
+	__u32 abi_version;
+	__u32 name_max;
+	__u32 page_size;
+	__u64 max_region_size;
+	__u64 regions;
+	__u64 committed;
+	__u64 reserved[4];
+};
+
+/* struct namedshm_region_info.flags */
+#define NAMEDSHM_REGION_NAMED (1U << 0)	  /* the region has a name */
+#define NAMEDSHM_REGION_RESERVE (1U << 1) /* created without commit */
+#define NAMEDSHM_REGION_MAPPED (1U << 2)  /* some mapping exists */
+
+/* struct namedshm_region_info.access */
+#define NAMEDSHM_ACCESS_READ (1U << 0)
+#define NAMEDSHM_ACCESS_WRITE (1U << 1)
+
+/**
+ * struct namedshm_region_info - argument of NAMEDSHM_IOC_REGION_INFO
+ * @argsz:    in: sizeof(struct namedshm_region_info)
+ * @flags:    out: NAMEDSHM_REGION_*
+ * @size:     out: size in bytes
+ * @handles:  out: open handles (open file descriptions) of the region
+ * @access:   out: NAMEDSHM_ACCESS_* of this handle
+ * @uid:      out: owner's user id, in the caller's user namespace
+ * @gid:      out: owner's group id, in the caller's user namespace
+ * @mode:     out: permission bits
+ * @name_len: in: size of the buffer at @name; out: length of the name
+ *            (0 for an unnamed region).  The name is copied, without a
+ *            terminator, only when it fits; a larger length out says the
+ *            buffer was too small.
+ * @name:     in: buffer for the name, or 0
+ * @reserved: must be zero
+ */
+struct namedshm_region_info {
+	__u32 argsz;
+	__u32 flags;
+	__u64 size;
+	__u32 handles;
+	__u32 access;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 name_len;
+	__u64 name;
+	__u64 reserved[2];
+};
+
+#define NAMEDSHM_IOC_MAGIC 0xD7
+
+/* On /dev/namedshm: create or open a region; returns a handle fd. */
+#define NAMEDSHM_IOC_OPEN _IOWR(NAMEDSHM_IOC_MAGIC, 0x00, struct namedshm_open)
+/* On /dev/namedshm: limits and counters. */
+#define NAMEDSHM_IOC_DEVICE_INFO \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x01, struct namedshm_device_info)
+/* On a handle: what the handle refers to. */
+#define NAMEDSHM_IOC_REGION_INFO \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x10, struct namedshm_region_info)
+
+#endif /* _UAPI_LINUX_NAMEDSHM_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernel versions namedshm builds against
+ * (Debian 6.1 and 6.12, mainline up to 7.2) lives in this file, and
+ * nowhere else.
+ */
+#ifndef _NAMEDSHM_COMPAT_H
+#define _NAMEDSHM_COMPAT_H
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/*
+ * Make @vma a mapping of @backing and let its filesystem set it up.
+ * call_mmap() was renamed vfs_mmap() in 6.17; vfs_mmap() also handles
+ * filesystems that only provide ->mmap_prepare (shmem from about 6.18).
+ */
+static inline int namedshm_mmap_backing(struct file *backing,
+					struct vm_area_struct *vma)
+{
+	vma_set_file(vma, backing);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	return vfs_mmap(backing, vma);
+#else
+	return call_mmap(backing, vma);
+#endif
+}
+
+#endif /* _NAMEDSHM_COMPAT_H */

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * namedshm - named, handle-counted shared memory with the lifetime of
+ * Win32 named file-mapping objects.
+ *
+ * /dev/namedshm is a misc device.  NAMEDSHM_IOC_OPEN on it creates or
+ * opens a region by name and returns a new file descriptor, a handle.
+ * Handles are mmap()ed; the memory is an ordinary shmem file.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/list_bl.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/rculist_bl.h>
+#include <linux/refcount.h>
+#include <linux/seq_file.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/stringhash.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/namedshm.h>
+
+#include "compat.h"
+
+/*
+ * Lifetime rules
+ * ==============
+ *
+ * Objects: a region (struct namedshm_region), its name (an entry in
+ * namedshm_table), its handles (anonymous-inode files whose private_data is
+ * the region), its mappings (VMAs) and its memory (a shmem file,
+ * region->file).
+ *
+ * 1. Handles.  Every successful NAMEDSHM_IOC_OPEN creates a new handle
+ *    file, an open file description of its own, and takes one reference in
+ *    region->handles.  dup(), fork() and SCM_RIGHTS share that file and so
+ *    that reference; the reference is dropped when the file is released,
+ *    i.e. when its last descriptor is closed (namedshm_handle_release()).
+ *
+ * 2. Name.  A named region is in namedshm_table exactly while
+ *    region->handles is non-zero.  The final namedshm_region_put() drops
+ *    the count to zero and unhashes the region while holding its bucket
+ *    lock, so a name is never found with a zero count under that lock, and
+ *    lock-free lookups that race with it fail refcount_inc_not_zero() and
+ *    fall back to the locked path.  From that moment the name is free: a
+ *    create of the same name makes a new region with new, zero-filled
+ *    memory that does not alias the old one.
+ *
+ * 3. Mappings.  mmap() of a handle turns the VMA into a mapping of
+ *    region->file itself (namedshm_mmap_backing() -> vma_set_file()), so a
+ *    mapping holds a reference to the shmem file, not to the handle or the
+ *    region.  Mappings therefore survive the last handle, keep their data,
+ *    and never run code of this module: the module can be unloaded while
+ *    they exist.
+ *
+ * 4. Memory.  The region holds one reference to region->file, dropped when
+ *    the last handle goes (after an RCU grace period, so that lock-free
+ *    readers of the table may look at region->file).  The pages are freed
+ *    by shmem when the last of that reference and the mappings' references
+ *    is gone: memory lives until the last handle AND the last mapping have
+ *    gone.
+ *
+ * 5. Module.  Handle files and the open device pin the module (fops.owner).
+ *    Unloading is refused while any handle or device file is open.
+ *
+ * Locking
+ * =======
+ *
+ * Each bucket of namedshm_table has a bit spinlock (hlist_bl).  It is the
+ * only lock in this file, it is never held across an allocation or a user
+ * copy, and no other lock is taken under it, so there is no lock order to
+ * respect.  Lookups of existing names take no lock at all: they walk the
+ * bucket under rcu_read_lock() and take a handle reference with
+ * refcount_inc_not_zero().  Regions are freed with call_rcu().
+ */
+
+#define NAMEDSHM_HASH_BITS 14
+
+struct namedshm_region {
+	struct hlist_bl_node node;
+	refcount_t handles;
+	u32 hash;
+	/* Table key: namespace of the name (NULL: the one global table). */
+	const void *ns;
+	struct file *file;
+	u64 size;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	u32 flags;
+	struct rcu_head rcu;
+	u32 name_len;
+	char name[];
+};
+
+static struct hlist_bl_head namedshm_table[1 << NAMEDSHM_HASH_BITS];
+
+static atomic_long_t namedshm_nr_regions = ATOMIC_LONG_INIT(0);
+static atomic64_t namedshm_committed = ATOMIC64_INIT(0);
+
+static unsigned long max_region_size = 1UL << 40;
+module_param(max_region_size, ulong, 0644);
+MODULE_PARM_DESC(max_region_size,
+		 "Largest region in bytes; larger creates fail with EFBIG");
+
+static const struct file_operations namedshm_handle_fops;
+
+static struct hlist_bl_head *namedshm_bucket(u32 hash)
+{
+	return &namedshm_table[hash_32(hash, NAMEDSHM_HASH_BITS)];
+}
+
+static bool namedshm_match(const struct namedshm_region *r, const void *ns,
+			   u32 hash, const char *name, u32 len)
+{
+	return r->hash == hash && r->ns == ns && r->name_len == len &&
+	       !memcmp(r->name, name, len);
+}
+
+/* Find a live region and take a handle reference; RCU or bucket lock. */
+static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
+					     const void *ns, u32 hash,
+					     const char *name, u32 len)
+{
+	struct namedshm_region *r;
+	struct hlist_bl_node *pos;
+
+	hlist_bl_for_each_entry_rcu(r, pos, b, node) {
+		if (namedshm_match(r, ns, hash, name, len) &&
+		    refcount_inc_not_zero(&r->handles))
+			return r;
+	}
+	return NULL;
+}
+
+static void namedshm_region_free_rcu(struct rcu_head *rcu)
+{
+	struct namedshm_region *r =
+		container_of(rcu, struct namedshm_region, rcu);
+
+	fput(r->file);
+	kfree(r);
+}
+
+static void namedshm_region_destroy(struct namedshm_region *r)
+{
+	atomic_long_dec(&namedshm_nr_regions);
+	atomic64_sub(r->size, &namedshm_committed);
+	call_rcu(&r->rcu, namedshm_region_free_rcu);
+}
+
+/* Drop a handle reference; the last one removes the name (rule 2). */
+static void namedshm_region_put(struct namedshm_region *r)
+{
+	struct hlist_bl_head *b;
+
+	if (refcount_dec_not_one(&r->handles))
+		return;
+
+	if (r->flags & NAMEDSHM_REGION_NAMED) {
+		b = namedshm_bucket(r->hash);
+		hlist_bl_lock(b);
+		if (!refcount_dec_and_test(&r->handles)) {
+			hlist_bl_unlock(b);
+			return;
+		}
+		hlist_bl_del_rcu(&r->node);
+		hlist_bl_unlock(b);
+	} else if (!refcount_dec_and_test(&r->handles)) {
+		return;
+	}
+	namedshm_region_destroy(r);
+}
+
+/*
+ * Name shown for the shmem file in /proc/PID/maps: a bounded, printable
+ * copy of the region name.
+ */
+static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
+			       u32 len)
+{
+	size_t prefix = strscpy(buf, "namedshm:", bufsz);
+	size_t i;
+
+	for (i = 0; i < len && prefix + i + 1 < bufsz; i++)
+		buf[prefix + i] = (name[i] > ' ' && name[i] < 0x7f &&
+				   name[i] != '/') ? name[i] : '?';
+	buf[prefix + i] = '\0';
+}
+
+static struct namedshm_region *namedshm_region_alloc(const char *name,
+						     u32 len, u64 size,
+						     u32 open_flags,
+						     umode_t mode)
+{
+	struct namedshm_region *r;
+	unsigned long vm_flags = 0;
+	char fname[64];
+
+	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+
+	if (open_flags & NAMEDSHM_OPEN_RESERVE) {
+		vm_flags |= VM_NORESERVE;
+		r->flags |= NAMEDSHM_REGION_RESERVE;
+	}
+	namedshm_file_name(fname, sizeof(fname), name, len);
+	r->file = shmem_file_setup(fname, size, vm_flags);
+	if (IS_ERR(r->file)) {
+		struct file *err = r->file;
+
+		kfree(r);
+		return ERR_CAST(err);
+	}
+
+	if (len)
+		r->flags |= NAMEDSHM_REGION_NAMED;
+	memcpy(r->name, name, len);
+	r->name_len = len;
+	r->ns = NULL;
+	r->hash = full_name_hash(r->ns, name, len);
+	r->size = size;
+	r->uid = current_euid();
+	r->gid = current_egid();
+	r->mode = mode;
+	refcount_set(&r->handles, 1);
+
+	atomic_long_inc(&namedshm_nr_regions);
+	atomic64_add(size, &namedshm_committed);
+	return r;
+}
+
+/* SysV-style owner/group/other check, CAP_IPC_OWNER overrides. */
+static bool namedshm_may_open(const struct namedshm_region *r, bool write)
+{
+	umode_t granted = r->mode;
+	umode_t want = MAY_READ | (write ? MAY_WRITE : 0);
+
+	if (uid_eq(current_euid(), r->uid))
+		granted >>= 6;
+	else if (in_group_p(r->gid))
+		granted >>= 3;
+
+	if (!(want & ~granted & 0007))
+		return true;
+	return capable(CAP_IPC_OWNER);
+}
+
+/*
+ * Copy an argument structure that starts with __u32 argsz: argsz must
+ * cover at least @minsz, bytes beyond what we know must be zero.
+ */
+static int namedshm_copy_args(void *karg, size_t ksize, size_t minsz,
+			      const void __user *uarg, u32 *argsz)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < minsz)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(karg, ksize, uarg, usize);
+	if (ret)
+		return ret;
+	*argsz = usize;
+	return 0;
+}
+
+static int namedshm_copy_out(void __user *uarg, const void *karg,
+			     size_t ksize, u32 argsz)
+{
+	if (copy_to_user(uarg, karg, min_t(size_t, ksize, argsz)))
+		return -EFAULT;
+	return 0;
+}
+
+static struct namedshm_region *
+namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
+			  umode_t mode, u32 *status)
+{
+	struct namedshm_region *r, *new;
+	struct hlist_bl_head *b;
+	u32 hash;
+
+	if (!len) {
+		*status = NAMEDSHM_STATUS_CREATED;
+		return namedshm_region_alloc(name, 0, size, flags, mode);
+	}
+
+	hash = full_name_hash(NULL, name, len);
+	b = namedshm_bucket(hash);
+
+	rcu_read_lock();
+	r = namedshm_find(b, NULL, hash, name, len);
+	rcu_read_unlock();
+	if (r)
+		goto existed;
+	if (!(flags & NAMEDSHM_OPEN_CREATE))
+		return ERR_PTR(-ENOENT);
+
+	/* Allocate outside the lock; the loser of a race frees its copy. */
+	new = namedshm_region_alloc(name, len, size, flags, mode);
+	if (IS_ERR(new))
+		return new;
+
+	hlist_bl_lock(b);
+	r = namedshm_find(b, NULL, hash, name, len);
+	if (!r)
+		hlist_bl_add_head_rcu(&new->node, b);
+	hlist_bl_unlock(b);
+
+	if (!r) {
+		*status = NAMEDSHM_STATUS_CREATED;
+		return new;
+	}
+	namedshm_region_destroy(new); /* never visible to anyone */
+existed:
+	*status = NAMEDSHM_STATUS_EXISTED;
+	if (flags & NAMEDSHM_OPEN_EXCL) {
+		namedshm_region_put(r);
+		return ERR_PTR(-EEXIST);
+	}
+	if (!namedshm_may_open(r, flags & NAMEDSHM_OPEN_WRITE)) {
+		namedshm_region_put(r);
+		return ERR_PTR(-EACCES);
+	}
+	return r;
+}
+
+static long namedshm_ioctl_open(void __user *uarg)
+{
+	struct namedshm_open args;
+	struct namedshm_region *r;
+	struct file *file;
+	char *name = NULL;
+	u32 argsz;
+	int fd, ret;
+
+	ret = namedshm_copy_args(&args, sizeof(args),
+				 offsetofend(struct namedshm_open, pad), uarg,
+				 &argsz);
+	if (ret)
+		return ret;
+
+	if (args.flags & ~NAMEDSHM_OPEN_FLAGS_MASK || args.pad ||
+	    args.mode & ~0777U)
+		return -EINVAL;
+	if ((args.flags & NAMEDSHM_OPEN_EXCL) &&
+	    !(args.flags & NAMEDSHM_OPEN_CREATE))
+		return -EINVAL;
+
+	if (!args.name) {
+		/* Unnamed: always a new region, reachable by fd passing only. */
+		if (args.name_len || !(args.flags & NAMEDSHM_OPEN_CREATE))
+			return -EINVAL;
+	} else if (!args.name_len) {
+		return -EINVAL;
+	} else if (args.name_len > NAMEDSHM_NAME_MAX) {
+		return -ENAMETOOLONG;
+	}
+
+	if (args.flags & NAMEDSHM_OPEN_CREATE) {
+		if (!args.size)
+			return -EINVAL;
+		if (args.size > READ_ONCE(max_region_size) ||
+		    args.size > MAX_LFS_FILESIZE - PAGE_SIZE)
+			return -EFBIG;
+		args.size = PAGE_ALIGN(args.size);
+	}
+
+	if (args.name) {
+		name = memdup_user(u64_to_user_ptr(args.name), args.name_len);
+		if (IS_ERR(name))
+			return PTR_ERR(name);
+		if (memchr(name, '\0', args.name_len)) {
+			ret = -EINVAL;
+			goto out_free_name;
+		}
+	}
+
+	fd = get_unused_fd_flags((args.flags & NAMEDSHM_OPEN_NOCLOEXEC) ?
+					 0 : O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto out_free_name;
+	}
+
+	r = namedshm_lookup_or_create(name, args.name_len, args.size,
+				      args.flags, args.mode, &args.status);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+		goto out_put_fd;
+	}
+
+	file = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
+				  (args.flags & NAMEDSHM_OPEN_WRITE) ?
+					  O_RDWR : O_RDONLY);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		namedshm_region_put(r);
+		goto out_put_fd;
+	}
+
+	args.size = r->size;
+	ret = namedshm_copy_out(uarg, &args, sizeof(args), argsz);
+	if (ret) {
+		fput(file);
+		goto out_put_fd;
+	}
+
+	kfree(name);
+	fd_install(fd, file);
+	return fd;
+
+out_put_fd:
+	put_unused_fd(fd);
+out_free_name:
+	kfree(name);
+	return ret;
+}
+
+static long namedshm_ioctl_device_info(void __user *uarg)
+{
+	struct namedshm_device_info info;
+	u32 argsz;
+	int ret;
+
+	ret = namedshm_copy_args(&info, sizeof(info),
+				 offsetofend(struct namedshm_device_info,
+					     reserved),
+				 uarg, &argsz);
+	if (ret)
+		return ret;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = argsz;
+	info.abi_version = NAMEDSHM_ABI_VERSION;
+	info.name_max = NAMEDSHM_NAME_MAX;
+	info.page_size = PAGE_SIZE;
+	info.max_region_size = READ_ONCE(max_region_size);
+	info.regions = atomic_long_read(&namedshm_nr_regions);
+	info.committed = atomic64_read(&namedshm_committed);
+	return namedshm_copy_out(uarg, &info, sizeof(info), argsz);
+}
+
+/* Ignore the size bits of the command: argsz carries the size. */
+#define NAMEDSHM_IOC_BASE(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+static long namedshm_dev_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (NAMEDSHM_IOC_BASE(cmd)) {
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_OPEN):
+		return namedshm_ioctl_open(uarg);
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_DEVICE_INFO):
+		return namedshm_ioctl_device_info(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long namedshm_region_info(struct file *file, void __user *uarg)
+{
+	struct namedshm_region *r = file->private_data;
+	struct namedshm_region_info info;
+	u32 argsz, bufsz;
+	u64 buf;
+	int ret;
+
+	ret = namedshm_copy_args(&info, sizeof(info),
+				 offsetofend(struct namedshm_region_info,
+					     reserved),
+				 uarg, &argsz);
+	if (ret)
+		return ret;
+	if (info.flags || info.reserved[0] || info.reserved[1])
+		return -EINVAL;
+
+	buf = info.name;
+	bufsz = info.name_len;
+	memset(&info, 0, sizeof(info));
+	info.argsz = argsz;
+	info.flags = r->flags;
+	if (mapping_mapped(r->file->f_mapping))
+		info.flags |= NAMEDSHM_REGION_MAPPED;
+	info.size = r->size;
+	info.handles = refcount_read(&r->handles);
+	info.access = NAMEDSHM_ACCESS_READ;
+	if (file->f_mode & FMODE_WRITE)
+		info.access |= NAMEDSHM_ACCESS_WRITE;
+	info.uid = from_kuid_munged(current_user_ns(), r->uid);
+	info.gid = from_kgid_munged(current_user_ns(), r->gid);
+	info.mode = r->mode;
+	info.name = buf;
+	info.name_len = r->name_len;
+
+	/* The name is immutable and the handle pins the region: no lock. */
+	if (buf && r->name_len && r->name_len <= bufsz &&
+	    copy_to_user(u64_to_user_ptr(buf), r->name, r->name_len))
+		return -EFAULT;
+	return namedshm_copy_out(uarg, &info, sizeof(info), argsz);
+}
+
+static long namedshm_handle_ioctl(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	switch (NAMEDSHM_IOC_BASE(cmd)) {
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_REGION_INFO):
+		return namedshm_region_info(file, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct namedshm_region *r = file->private_data;
+	unsigned long pages = r->size >> PAGE_SHIFT;
+
+	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -EINVAL;
+
+	/*
+	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
+	 * handle and cleared VM_MAYWRITE, so mprotect() cannot add it later.
+	 * From here on the VMA belongs to the shmem file (lifetime rule 3).
+	 */
+	return namedshm_mmap_backing(r->file, vma);
+}
+
+static int namedshm_handle_release(struct inode *inode, struct file *file)
+{
+	namedshm_region_put(file->private_data);
+	return 0;
+}
+
+/* Names are arbitrary bytes: print graphic bytes, octal-escape the rest. */
+static void namedshm_seq_name(struct seq_file *m, const char *name, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = name[i];
+
+		if (c > ' ' && c < 0x7f && c != '\\')
+			seq_putc(m, c);
+		else
+			seq_printf(m, "\\%03o", c);
+	}
+}
+
+static void namedshm_handle_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct namedshm_region *r = file->private_data;
+
+	seq_puts(m, "namedshm-name:\t");
+	namedshm_seq_name(m, r->name, r->name_len);
+	seq_printf(m, "\nnamedshm-size:\t%llu\n", r->size);
+	seq_printf(m, "namedshm-access:\t%s\n",
+		   (file->f_mode & FMODE_WRITE) ? "rw" : "r");
+	seq_printf(m, "namedshm-handles:\t%u\n", refcount_read(&r->handles));
+}
+
+static const struct file_operations namedshm_handle_fops = {
+	.owner = THIS_MODULE,
+	.release = namedshm_handle_release,
+	.mmap = namedshm_handle_mmap,
+	.unlocked_ioctl = namedshm_handle_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.show_fdinfo = namedshm_handle_show_fdinfo,
+};
+
+static const struct file_operations namedshm_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.unlocked_ioctl = namedshm_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice namedshm_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "namedshm",
+	.fops = &namedshm_dev_fops,
+	.mode = 0666,
+};
+
+/*
+ * /proc/namedshm lists the named regions.  The position encodes the
+ * bucket in its high 32 bits and the index within the bucket in the low
+ * ones; position 0 is the header line.  Walks run under rcu_read_lock().
+ */
+static struct namedshm_region *namedshm_seq_at(loff_t *pos)
+{
+	u64 bucket = ((u64)*pos - 1) >> 32;
+	u32 skip = ((u64)*pos - 1) & U32_MAX;
+
+	for (; bucket < ARRAY_SIZE(namedshm_table); bucket++, skip = 0) {
+		struct namedshm_region *r;
+		struct hlist_bl_node *node;
+		u32 idx = 0;
+
+		hlist_bl_for_each_entry_rcu(r, node, &namedshm_table[bucket],
+					    node) {
+			if (idx++ < skip)
+				continue;
+			*pos = (bucket << 32) + idx;
+			return r;
+		}
+	}
+	*pos = (loff_t)ARRAY_SIZE(namedshm_table) << 32;
+	return NULL;
+}
+
+static void *namedshm_seq_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
+{
+	rcu_read_lock();
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	return namedshm_seq_at(pos);
+}
+
+static void *namedshm_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	if (v == SEQ_START_TOKEN)
+		*pos = 1;
+	else
+		++*pos;
+	return namedshm_seq_at(pos);
+}
+
+static void namedshm_seq_stop(struct seq_file *m, void *v) __releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int namedshm_seq_show(struct seq_file *m, void *v)
+{
+	struct namedshm_region *r = v;
+	unsigned int handles;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "size handles mapped uid gid mode name\n");
+		return 0;
+	}
+	handles = refcount_read(&r->handles);
+	if (!handles)
+		return 0; /* being removed */
+	seq_printf(m, "%llu %u %d %u %u %04o ", r->size, handles,
+		   mapping_mapped(r->file->f_mapping) ? 1 : 0,
+		   from_kuid_munged(seq_user_ns(m), r->uid),
+		   from_kgid_munged(seq_user_ns(m), r->gid), r->mode);
+	namedshm_seq_name(m, r->name, r->name_len);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations namedshm_seq_ops = {
+	.start = namedshm_seq_start,
+	.next = namedshm_seq_next,
+	.stop = namedshm_seq_stop,
+	.show = namedshm_seq_show,
+};
+
+static int __init namedshm_init(void)
+{
+	int ret;
+
+	if (!proc_create_seq("namedshm", 0444, NULL, &namedshm_seq_ops))
+		return -ENOMEM;
+	ret = misc_register(&namedshm_misc);
+	if (ret)
+		remove_proc_entry("namedshm", NULL);
+	return ret;
+}
+
+static void __exit namedshm_exit(void)
+{
+	misc_deregister(&namedshm_misc);
+	remove_proc_entry("namedshm", NULL);
+	/* Wait for namedshm_region_free_rcu() callbacks. */
+	rcu_barrier();
+}
+
+module_init(namedshm_init);
+module_exit(namedshm_exit);
+
+MODULE_DESCRIPTION("Named, handle-counted shared memory with Win32 lifetime");
+MODULE_AUTHOR("namedshm developers");
+MODULE_LICENSE("GPL");
