@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module unload rules: refused while a handle or the device is open,
+ * allowed after the last one closes even though mappings remain, and those
+ * mappings keep working.  Reloads the module from $NAMEDSHM_KO at the end,
+ * so it must run last and as root.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "namedshm_util.h"
+
+static int unload(void)
+{
+	return syscall(SYS_delete_module, "namedshm", O_NONBLOCK);
+}
+
+static int reload(void)
+{
+	const char *ko = getenv("NAMEDSHM_KO");
+	int fd, ret;
+
+	if (!ko)
+		ko = "/lib/modules/namedshm.ko";
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+TEST(unload_waits_for_handles_not_mappings)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int dev, fd, i;
+	uint32_t st = 0;
+	char *p, *q;
+
+	dev = nsh_dev();
+	ASSERT_LE(0, dev);
+	fd = nsh_open(dev, "unload", NSH_CREATE, 0600, 4 * page, NULL, NULL);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < 4 * page; i++)
+		p[i] = (char)(i * 3);
+
+	/* The open device alone pins the module... */
+	close(fd);
+	EXPECT_EQ(-1, unload());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	/* ...and so does a handle alone. */
+	fd = nsh_open(dev, "unload2", NSH_CREATE, 0600, page, NULL, NULL);
+	ASSERT_LE(0, fd);
+	close(dev);
+	EXPECT_EQ(-1, unload());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(fd);
+
+	/* Nothing but a mapping left: the module goes, the mapping stays. */
+	ASSERT_EQ(0, unload()) TH_LOG("delete_module: %s", strerror(errno));
+	EXPECT_EQ(-1, access(NAMEDSHM_DEVICE_PATH, F_OK));
+	EXPECT_EQ(-1, access("/proc/namedshm", F_OK));
+	for (i = 0; i < 4 * page; i++)
+		if (p[i] != (char)(i * 3))
+			break;
+	EXPECT_EQ(4 * page, i);
+	p[1] = 'w';
+	EXPECT_EQ('w', p[1]);
+
+	/* Loaded again: the old name is long gone, nothing aliases. */
+	ASSERT_EQ(0, reload()) TH_LOG("finit_module: %s", strerror(errno));
+	dev = nsh_dev();
+	ASSERT_LE(0, dev);
+	EXPECT_EQ(0, nsh_live_regions());
+	fd = nsh_open(dev, "unload", NSH_CREATE, 0600, 4 * page, &st, NULL);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(NAMEDSHM_STATUS_CREATED, st);
+	q = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	for (i = 0; i < 4 * page; i++)
+		if (q[i])
+			break;
+	EXPECT_EQ(4 * page, i);
+	q[1] = 'n';
+	EXPECT_EQ('w', p[1]);
+	munmap(p, 4 * page);
+	munmap(q, 4 * page);
+	close(fd);
+	close(dev);
+	EXPECT_EQ(0, nsh_live_regions());
+}
+
+TEST_HARNESS_MAIN
