@@ -5,7 +5,13 @@
 
 NAMEDSHM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Downloads and extracted kernels survive `make clean` and new checkouts.
-NAMEDSHM_CACHE=${NAMEDSHM_CACHE:-/var/cache/namedshm}
+if [[ -z ${NAMEDSHM_CACHE:-} ]]; then
+	if [[ $(id -u) == 0 ]]; then
+		NAMEDSHM_CACHE=/var/cache/namedshm
+	else
+		NAMEDSHM_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/namedshm
+	fi
+fi
 NAMEDSHM_BUILD=${NAMEDSHM_BUILD:-$NAMEDSHM_ROOT/build}
 
 # The kernels `make check` runs on, in order; the first is vm-run's default.

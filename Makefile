@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# namedshm: kernel module, libnamedshm and selftests.
+#
+#   make            module (if this kernel's headers exist), library, tests
+#   make demo       two processes sharing memory by name, in the test VM
+#   make check      every selftest on every kernel of the matrix, in QEMU
+#   make install    library, headers and pkg-config file (PREFIX, DESTDIR)
+#   make module     the module for the running kernel (KDIR=... to choose)
+#   make modules_install   install it for the running kernel
+#
+# Everything builds below build/; kernels and downloads are cached in
+# /var/cache/namedshm (NAMEDSHM_CACHE).
+
+BUILD := $(CURDIR)/build
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+
+# Selftests run in a busybox guest: link them statically.
+TEST_CFLAGS := -static -Werror -Wall -O2
+SELFTEST_DIRS := selftests/namedshm
+
+.PHONY: all lib module module-if-headers modules_install tests harness \
+	check demo install clean
+
+all: module-if-headers lib tests
+
+lib:
+	$(MAKE) -C userspace O=$(BUILD)/userspace
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-if-headers:
+	@if [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
+	else \
+		echo "note: no headers at $(KDIR): module not built for" \
+		     "$$(uname -r) (make check builds it for each test kernel)"; \
+	fi
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+harness:
+	@mkdir -p $(BUILD)
+	@bash -c '. scripts/lib.sh && harness_fetch' >$(BUILD)/.harness-dir
+
+tests: harness lib
+	@for d in $(SELFTEST_DIRS); do \
+		CFLAGS="$(TEST_CFLAGS)" $(MAKE) -C $$d \
+			OUTPUT=$(BUILD)/selftests \
+			KSFT_HARNESS_DIR=$$(cat $(BUILD)/.harness-dir) \
+			KHDR_INCLUDES="-I$(CURDIR)/include -I$(CURDIR)/include/uapi" \
+			NAMEDSHM_LIB=$(BUILD)/userspace || exit 1; \
+	done
+
+check:
+	bash scripts/check
+
+demo:
+	bash scripts/demo
+
+install:
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) install
+
+clean:
+	rm -rf $(BUILD)
+	rm -f module/*.o module/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd \
+		Module.symvers modules.order
