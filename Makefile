@@ -20,10 +20,10 @@ PREFIX ?= /usr/local
 TEST_CFLAGS := -static -Werror -Wall -O2
 SELFTEST_DIRS := selftests/namedshm
 
-.PHONY: all lib module module-if-headers modules_install tests harness \
+.PHONY: all examples lib module module-if-headers modules_install tests harness \
 	check demo install clean
 
-all: module-if-headers lib tests
+all: module-if-headers lib tests examples
 
 lib:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
@@ -54,6 +54,18 @@ tests: harness lib
 			KHDR_INCLUDES="-I$(CURDIR)/include -I$(CURDIR)/include/uapi" \
 			NAMEDSHM_LIB=$(BUILD)/userspace || exit 1; \
 	done
+
+# Examples link statically against libnamedshm.a so they run in the VM.
+EXAMPLES := native-writer native-reader
+EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
+	-I$(CURDIR)/include -I$(CURDIR)/include/uapi
+
+examples: lib $(patsubst %,$(BUILD)/examples/%,$(EXAMPLES))
+
+$(BUILD)/examples/%: examples/%.c examples/*.h $(BUILD)/userspace/libnamedshm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(EXAMPLE_CFLAGS) $< -L$(BUILD)/userspace -l:libnamedshm.a \
+		-pthread -o $@
 
 check:
 	bash scripts/check

@@ -123,8 +123,12 @@ module_build() {
 	cp -pu "$NAMEDSHM_ROOT"/module/*.[ch] "$out/module/"
 	cp -pu "$NAMEDSHM_ROOT/include/uapi/linux/namedshm.h" \
 		"$out/include/uapi/linux/"
-	make -s -C "$hdr" M="$out" modules >&2 ||
+	if ! make -s -C "$hdr" M="$out" modules >"$out/build.log" 2>&1; then
+		cat "$out/build.log" >&2
 		die "module build for $abi failed"
+	fi
+	# Kbuild's note about BTF without vmlinux is expected noise here.
+	grep -v '^Skipping BTF generation' "$out/build.log" >&2 || true
 	echo "$out/namedshm.ko"
 }
 
