@@ -27,4 +27,14 @@ static inline int namedshm_mmap_backing(struct file *backing,
 #endif
 }
 
+/* Whether @file can be mmap()ed at all. */
+static inline bool namedshm_can_mmap(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+	return file->f_op->mmap || file->f_op->mmap_prepare;
+#else
+	return file->f_op->mmap;
+#endif
+}
+
 #endif /* _NAMEDSHM_COMPAT_H */

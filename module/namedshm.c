@@ -198,10 +198,15 @@ static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
 	buf[prefix + i] = '\0';
 }
 
+/*
+ * A new region of @size bytes: anonymous shared memory (a shmem file), or
+ * with @backing, that regular file (the region takes its own reference).
+ */
 static struct namedshm_region *namedshm_region_alloc(const char *name,
 						     u32 len, u64 size,
 						     u32 open_flags,
-						     umode_t mode)
+						     umode_t mode,
+						     struct file *backing)
 {
 	struct namedshm_region *r;
 	unsigned long vm_flags = 0;
@@ -211,17 +216,25 @@ static struct namedshm_region *namedshm_region_alloc(const char *name,
 	if (!r)
 		return ERR_PTR(-ENOMEM);
 
-	if (open_flags & NAMEDSHM_OPEN_RESERVE) {
-		vm_flags |= VM_NORESERVE;
-		r->flags |= NAMEDSHM_REGION_RESERVE;
-	}
-	namedshm_file_name(fname, sizeof(fname), name, len);
-	r->file = shmem_file_setup(fname, size, vm_flags);
-	if (IS_ERR(r->file)) {
-		struct file *err = r->file;
+	if (backing) {
+		r->file = get_file(backing);
+		r->flags |= NAMEDSHM_REGION_FILE;
+		if (backing->f_mode & FMODE_WRITE)
+			r->flags |= NAMEDSHM_REGION_WRITABLE;
+	} else {
+		if (open_flags & NAMEDSHM_OPEN_RESERVE) {
+			vm_flags |= VM_NORESERVE;
+			r->flags |= NAMEDSHM_REGION_RESERVE;
+		}
+		namedshm_file_name(fname, sizeof(fname), name, len);
+		r->file = shmem_file_setup(fname, size, vm_flags);
+		if (IS_ERR(r->file)) {
+			struct file *err = r->file;
 
-		kfree(r);
-		return ERR_CAST(err);
+			kfree(r);
+			return ERR_CAST(err);
+		}
+		r->flags |= NAMEDSHM_REGION_WRITABLE;
 	}
 
 	if (len)
@@ -241,12 +254,17 @@ static struct namedshm_region *namedshm_region_alloc(const char *name,
 	return r;
 }
 
-/* SysV-style owner/group/other check, CAP_IPC_OWNER overrides. */
+/*
+ * SysV-style owner/group/other check, CAP_IPC_OWNER overrides.  Nobody
+ * gets a writable handle to a region whose backing file is read-only.
+ */
 static bool namedshm_may_open(const struct namedshm_region *r, bool write)
 {
 	umode_t granted = r->mode;
 	umode_t want = MAY_READ | (write ? MAY_WRITE : 0);
 
+	if (write && !(r->flags & NAMEDSHM_REGION_WRITABLE))
+		return false;
 	if (uid_eq(current_euid(), r->uid))
 		granted >>= 6;
 	else if (in_group_p(r->gid))
@@ -290,7 +308,7 @@ static int namedshm_copy_out(void __user *uarg, const void *karg,
 
 static struct namedshm_region *
 namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
-			  umode_t mode, u32 *status)
+			  umode_t mode, struct file *backing, u32 *status)
 {
 	struct namedshm_region *r, *new;
 	struct hlist_bl_head *b;
@@ -298,7 +316,8 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 
 	if (!len) {
 		*status = NAMEDSHM_STATUS_CREATED;
-		return namedshm_region_alloc(name, 0, size, flags, mode);
+		return namedshm_region_alloc(name, 0, size, flags, mode,
+					     backing);
 	}
 
 	hash = full_name_hash(NULL, name, len);
@@ -313,7 +332,7 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 		return ERR_PTR(-ENOENT);
 
 	/* Allocate outside the lock; the loser of a race frees its copy. */
-	new = namedshm_region_alloc(name, len, size, flags, mode);
+	new = namedshm_region_alloc(name, len, size, flags, mode, backing);
 	if (IS_ERR(new))
 		return new;
 
@@ -341,26 +360,49 @@ existed:
 	return r;
 }
 
+/* Take a reference to a file that may back a region. */
+static struct file *namedshm_get_backing(unsigned int fd, bool write)
+{
+	struct file *file = fget(fd);
+	int ret = -ENODEV;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (!S_ISREG(file_inode(file)->i_mode) || !namedshm_can_mmap(file))
+		goto err;
+	ret = -EACCES;
+	if (!(file->f_mode & FMODE_READ) ||
+	    (write && !(file->f_mode & FMODE_WRITE)))
+		goto err;
+	return file;
+err:
+	fput(file);
+	return ERR_PTR(ret);
+}
+
 static long namedshm_ioctl_open(void __user *uarg)
 {
 	struct namedshm_open args;
 	struct namedshm_region *r;
-	struct file *file;
+	struct file *file, *backing = NULL;
 	char *name = NULL;
 	u32 argsz;
 	int fd, ret;
 
-	ret = namedshm_copy_args(&args, sizeof(args),
-				 offsetofend(struct namedshm_open, pad), uarg,
-				 &argsz);
+	ret = namedshm_copy_args(&args, sizeof(args), NAMEDSHM_OPEN_SIZE_VER0,
+				 uarg, &argsz);
 	if (ret)
 		return ret;
 
-	if (args.flags & ~NAMEDSHM_OPEN_FLAGS_MASK || args.pad ||
+	if (args.flags & ~NAMEDSHM_OPEN_FLAGS_MASK || args.pad || args.pad2 ||
 	    args.mode & ~0777U)
 		return -EINVAL;
 	if ((args.flags & NAMEDSHM_OPEN_EXCL) &&
 	    !(args.flags & NAMEDSHM_OPEN_CREATE))
+		return -EINVAL;
+	if ((args.flags & NAMEDSHM_OPEN_BACKING_FD) &&
+	    (!(args.flags & NAMEDSHM_OPEN_CREATE) ||
+	     argsz < NAMEDSHM_OPEN_SIZE_VER1))
 		return -EINVAL;
 
 	if (!args.name) {
@@ -392,6 +434,16 @@ static long namedshm_ioctl_open(void __user *uarg)
 		}
 	}
 
+	if (args.flags & NAMEDSHM_OPEN_BACKING_FD) {
+		backing = namedshm_get_backing(args.backing_fd,
+					       args.flags & NAMEDSHM_OPEN_WRITE);
+		if (IS_ERR(backing)) {
+			ret = PTR_ERR(backing);
+			backing = NULL;
+			goto out_free_name;
+		}
+	}
+
 	fd = get_unused_fd_flags((args.flags & NAMEDSHM_OPEN_NOCLOEXEC) ?
 					 0 : O_CLOEXEC);
 	if (fd < 0) {
@@ -400,7 +452,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 	}
 
 	r = namedshm_lookup_or_create(name, args.name_len, args.size,
-				      args.flags, args.mode, &args.status);
+				      args.flags, args.mode, backing,
+				      &args.status);
 	if (IS_ERR(r)) {
 		ret = PTR_ERR(r);
 		goto out_put_fd;
@@ -422,6 +475,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 		goto out_put_fd;
 	}
 
+	if (backing)
+		fput(backing);
 	kfree(name);
 	fd_install(fd, file);
 	return fd;
@@ -429,6 +484,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 out_put_fd:
 	put_unused_fd(fd);
 out_free_name:
+	if (backing)
+		fput(backing);
 	kfree(name);
 	return ret;
 }
@@ -533,15 +590,28 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	struct namedshm_region *r = file->private_data;
 	unsigned long pages = r->size >> PAGE_SHIFT;
 
+	struct address_space *mapping = r->file->f_mapping;
+	int ret;
+
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		return -EINVAL;
 
 	/*
 	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
 	 * handle and cleared VM_MAYWRITE, so mprotect() cannot add it later.
-	 * From here on the VMA belongs to the shmem file (lifetime rule 3).
+	 * From here on the VMA belongs to region->file (lifetime rule 3).
+	 *
+	 * do_mmap() checked write denial (memfd seals) on the handle, not on
+	 * a backing file: check it here, holding the count over the backing
+	 * file's ->mmap as do_mmap() would.
 	 */
-	return namedshm_mmap_backing(r->file, vma);
+	if (!(vma->vm_flags & VM_SHARED))
+		return namedshm_mmap_backing(r->file, vma);
+	if (!atomic_inc_unless_negative(&mapping->i_mmap_writable))
+		return -EPERM;
+	ret = namedshm_mmap_backing(r->file, vma);
+	atomic_dec(&mapping->i_mmap_writable);
+	return ret;
 }
 
 static int namedshm_handle_release(struct inode *inode, struct file *file)

@@ -129,7 +129,7 @@ TEST_F(ns, create_then_open_reports_existing)
 	ASSERT_EQ(0, nsh_region_info(c, &info, NULL, 0));
 	EXPECT_EQ(3, info.handles);
 	EXPECT_EQ(2 * PAGE, info.size);
-	EXPECT_EQ(NAMEDSHM_REGION_NAMED, info.flags);
+	EXPECT_EQ(NAMEDSHM_REGION_NAMED | NAMEDSHM_REGION_WRITABLE, info.flags);
 	EXPECT_EQ(NAMEDSHM_ACCESS_READ, info.access);
 	EXPECT_EQ(strlen(name), info.name_len);
 
@@ -781,7 +781,7 @@ TEST_F(ns, bad_input_gets_clean_errors)
 	/* Flags, padding, mode, combinations. */
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 31),
 				    0600, PAGE, NULL, NULL));
-	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 5),
+	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 6),
 				    0600, PAGE, NULL, NULL));
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE, 01000, PAGE,
 				    NULL, NULL));
@@ -1177,6 +1177,171 @@ TEST_F(ns, many_regions_listed_and_gone)
 	for (i = 0; i < N; i++)
 		close(fds[i]);
 	EXPECT_EQ(0, nsh_listing(NULL, NULL));
+}
+
+static int nsh_open_backed(int dev, const char *name, uint32_t flags,
+			   uint64_t size, int backing_fd, size_t argsz)
+{
+	struct namedshm_open args = {
+		.argsz = argsz,
+		.flags = flags | NAMEDSHM_OPEN_BACKING_FD,
+		.name = (uintptr_t)name,
+		.name_len = name ? strlen(name) : 0,
+		.mode = 0600,
+		.size = size,
+		.backing_fd = backing_fd,
+	};
+	int fd = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
+
+	return fd < 0 ? -errno : fd;
+}
+
+TEST_F(ns, file_backed_regions_map_the_file)
+{
+	const char *name = nsh_name("file");
+	const char *path = "/tmp/namedshm-file-test";
+	struct namedshm_region_info info;
+	char buf[64];
+	int file, fd, fd2;
+	char *p, *q;
+
+	file = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, ftruncate(file, 2 * PAGE));
+	ASSERT_EQ(5, pwrite(file, "disk!", 5, PAGE));
+
+	fd = nsh_open_backed(self->dev, name, NSH_CREATE, 2 * PAGE, file,
+			     sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	/* The region holds the file: our descriptor can go. */
+	close(file);
+	ASSERT_EQ(0, nsh_region_info(fd, &info, NULL, 0));
+	EXPECT_EQ(NAMEDSHM_REGION_NAMED | NAMEDSHM_REGION_FILE |
+			  NAMEDSHM_REGION_WRITABLE, info.flags);
+	EXPECT_EQ(2 * PAGE, info.size);
+
+	/* Another handle by name, a view: the file's data, both ways. */
+	fd2 = nsh_open(self->dev, name, NSH_RW, 0, 0, NULL, NULL);
+	ASSERT_LE(0, fd2);
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd2, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, memcmp(p + PAGE, "disk!", 5));
+	memcpy(p, "view!", 5);
+	q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ(0, memcmp(q, "view!", 5));
+	EXPECT_EQ(0, msync(p, 2 * PAGE, MS_SYNC));
+	munmap(p, 2 * PAGE);
+	munmap(q, PAGE);
+	close(fd);
+	close(fd2);
+	EXPECT_EQ(-ENOENT, open_only(self->dev, name));
+
+	/* Written through the view, it is in the file after everything. */
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(5, pread(file, buf, 5, 0));
+	EXPECT_EQ(0, memcmp(buf, "view!", 5));
+	close(file);
+	unlink(path);
+}
+
+TEST_F(ns, file_backed_regions_respect_the_file_mode)
+{
+	const char *name = nsh_name("rofile");
+	const char *path = "/tmp/namedshm-rofile-test";
+	struct namedshm_region_info info;
+	int file, fd, pfd[2];
+	char *p;
+
+	file = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, ftruncate(file, PAGE));
+	close(file);
+
+	/* Read-only file: no read-write region, now or later. */
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(-EACCES, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					   file, sizeof(struct namedshm_open)));
+	fd = nsh_open_backed(self->dev, name, NAMEDSHM_OPEN_CREATE, PAGE, file,
+			     sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nsh_region_info(fd, &info, NULL, 0));
+	EXPECT_EQ(NAMEDSHM_REGION_NAMED | NAMEDSHM_REGION_FILE, info.flags);
+	/* Even root (CAP_IPC_OWNER) gets no writable handle. */
+	EXPECT_EQ(-EACCES, nsh_open(self->dev, name, NSH_RW, 0, 0, NULL, NULL));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EACCES, errno);
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, PAGE);
+	close(fd);
+	close(file);
+
+	/* Write-only file: not readable, refused. */
+	file = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(-EACCES, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					   file, sizeof(struct namedshm_open)));
+	close(file);
+
+	/* Not regular files, bad descriptors, bad combinations. */
+	ASSERT_EQ(0, pipe(pfd));
+	EXPECT_EQ(-ENODEV, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					   pfd[0], sizeof(struct namedshm_open)));
+	close(pfd[0]);
+	close(pfd[1]);
+	file = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(-ENODEV, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					   file, sizeof(struct namedshm_open)));
+	EXPECT_EQ(-ENODEV, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					   self->dev,
+					   sizeof(struct namedshm_open)));
+	close(file);
+	file = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(-ENODEV, nsh_open_backed(self->dev, name, NAMEDSHM_OPEN_CREATE,
+					   PAGE, file,
+					   sizeof(struct namedshm_open)));
+	close(file);
+	EXPECT_EQ(-EBADF, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					  999, sizeof(struct namedshm_open)));
+	file = open(path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(-EINVAL, nsh_open_backed(self->dev, name, NSH_RW, PAGE, file,
+					   sizeof(struct namedshm_open)));
+	EXPECT_EQ(-EINVAL, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					   file, NAMEDSHM_OPEN_SIZE_VER0));
+	close(file);
+	EXPECT_EQ(-ENOENT, open_only(self->dev, name));
+	unlink(path);
+}
+
+TEST_F(ns, file_backing_cannot_bypass_memfd_seals)
+{
+	const char *name = nsh_name("sealed");
+	int mfd, fd;
+
+	mfd = memfd_create("sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, PAGE));
+	ASSERT_EQ(0, fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK |
+					      F_SEAL_GROW));
+	fd = nsh_open_backed(self->dev, name, NSH_CREATE, PAGE, mfd,
+			     sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	/* The seal forbids writable shared mappings: through us too. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, mfd, 0));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+	close(mfd);
 }
 
 int main(int argc, char **argv)

@@ -40,9 +40,11 @@
 #define NAMEDSHM_OPEN_WRITE (1U << 2)	 /* read-write handle, else read-only */
 #define NAMEDSHM_OPEN_NOCLOEXEC (1U << 3) /* handle survives execve() */
 #define NAMEDSHM_OPEN_RESERVE (1U << 4)	 /* new region: no up-front commit */
+#define NAMEDSHM_OPEN_BACKING_FD (1U << 5) /* new region: map backing_fd */
 #define NAMEDSHM_OPEN_FLAGS_MASK                                  \
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
-	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE)
+	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
+	 NAMEDSHM_OPEN_BACKING_FD)
 
 /* struct namedshm_open.status */
 #define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
@@ -62,9 +64,23 @@
  *            out: the region's real size
  * @status:   out: NAMEDSHM_STATUS_CREATED or NAMEDSHM_STATUS_EXISTED
  * @pad:      must be zero
+ * @backing_fd: in, with NAMEDSHM_OPEN_BACKING_FD (which needs
+ *            NAMEDSHM_OPEN_CREATE): a descriptor of a regular file that a
+ *            region created by this call maps instead of anonymous shared
+ *            memory.  The region holds the file open for its lifetime.
+ *            The file must be open for reading (EACCES), and for writing
+ *            if NAMEDSHM_OPEN_WRITE is given (EACCES); a file that is not
+ *            regular or cannot be mapped is refused with ENODEV.  Such a
+ *            region can never be opened for writing later unless the file
+ *            was open for writing.  The file is not resized: the caller
+ *            makes it large enough.  Ignored when the name exists.
+ * @pad2:     must be zero
  *
  * Returns a new handle file descriptor, close-on-exec unless
  * NAMEDSHM_OPEN_NOCLOEXEC is given.
+ *
+ * Sizes: NAMEDSHM_OPEN_SIZE_VER0 (40, up to @pad) is the first version;
+ * @backing_fd needs NAMEDSHM_OPEN_SIZE_VER1 (48).
  */
 struct namedshm_open {
 	__u32 argsz;
@@ -75,7 +91,12 @@ struct namedshm_open {
 	__u64 size;
 	__u32 status;
 	__u32 pad;
+	__u32 backing_fd;
+	__u32 pad2;
 };
+
+#define NAMEDSHM_OPEN_SIZE_VER0 40
+#define NAMEDSHM_OPEN_SIZE_VER1 48
 
 /**
  * struct namedshm_device_info - argument of NAMEDSHM_IOC_DEVICE_INFO
@@ -103,6 +124,8 @@ struct namedshm_device_info {
 #define NAMEDSHM_REGION_NAMED (1U << 0)	  /* the region has a name */
 #define NAMEDSHM_REGION_RESERVE (1U << 1) /* created without commit */
 #define NAMEDSHM_REGION_MAPPED (1U << 2)  /* some mapping exists */
+#define NAMEDSHM_REGION_FILE (1U << 3)	  /* backed by a regular file */
+#define NAMEDSHM_REGION_WRITABLE (1U << 4) /* read-write handles possible */
 
 /* struct namedshm_region_info.access */
 #define NAMEDSHM_ACCESS_READ (1U << 0)
