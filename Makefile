@@ -6,6 +6,7 @@
 #   make demo       two processes sharing memory by name, in the test VM
 #   make check      every selftest on every kernel of the matrix, in QEMU
 #   make install    library, headers and pkg-config file (PREFIX, DESTDIR)
+#   make lint       checkpatch --strict and clang-format on the kernel code
 #   make module     the module for the running kernel (KDIR=... to choose)
 #   make modules_install   install it for the running kernel
 #
@@ -21,7 +22,7 @@ TEST_CFLAGS := -static -Werror -Wall -O2
 SELFTEST_DIRS := selftests/namedshm
 
 .PHONY: all examples lib module module-if-headers modules_install tests harness \
-	check demo install clean
+	check demo install clean lint
 
 all: module-if-headers lib tests examples
 
@@ -69,6 +70,9 @@ $(BUILD)/examples/%: examples/%.c examples/*.h $(BUILD)/userspace/libnamedshm.a
 
 check:
 	bash scripts/check
+
+lint:
+	bash scripts/lint
 
 demo:
 	bash scripts/demo

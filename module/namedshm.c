@@ -193,8 +193,10 @@ static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
 	size_t i;
 
 	for (i = 0; i < len && prefix + i + 1 < bufsz; i++)
-		buf[prefix + i] = (name[i] > ' ' && name[i] < 0x7f &&
-				   name[i] != '/') ? name[i] : '?';
+		buf[prefix + i] =
+			(name[i] > ' ' && name[i] < 0x7f && name[i] != '/') ?
+				name[i] :
+				'?';
 	buf[prefix + i] = '\0';
 }
 
@@ -202,9 +204,8 @@ static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
  * A new region of @size bytes: anonymous shared memory (a shmem file), or
  * with @backing, that regular file (the region takes its own reference).
  */
-static struct namedshm_region *namedshm_region_alloc(const char *name,
-						     u32 len, u64 size,
-						     u32 open_flags,
+static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
+						     u64 size, u32 open_flags,
 						     umode_t mode,
 						     struct file *backing)
 {
@@ -298,8 +299,8 @@ static int namedshm_copy_args(void *karg, size_t ksize, size_t minsz,
 	return 0;
 }
 
-static int namedshm_copy_out(void __user *uarg, const void *karg,
-			     size_t ksize, u32 argsz)
+static int namedshm_copy_out(void __user *uarg, const void *karg, size_t ksize,
+			     u32 argsz)
 {
 	if (copy_to_user(uarg, karg, min_t(size_t, ksize, argsz)))
 		return -EFAULT;
@@ -386,6 +387,7 @@ static long namedshm_ioctl_open(void __user *uarg)
 	struct namedshm_region *r;
 	struct file *file, *backing = NULL;
 	char *name = NULL;
+	bool write, cloexec;
 	u32 argsz;
 	int fd, ret;
 
@@ -434,9 +436,9 @@ static long namedshm_ioctl_open(void __user *uarg)
 		}
 	}
 
+	write = args.flags & NAMEDSHM_OPEN_WRITE;
 	if (args.flags & NAMEDSHM_OPEN_BACKING_FD) {
-		backing = namedshm_get_backing(args.backing_fd,
-					       args.flags & NAMEDSHM_OPEN_WRITE);
+		backing = namedshm_get_backing(args.backing_fd, write);
 		if (IS_ERR(backing)) {
 			ret = PTR_ERR(backing);
 			backing = NULL;
@@ -444,8 +446,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 		}
 	}
 
-	fd = get_unused_fd_flags((args.flags & NAMEDSHM_OPEN_NOCLOEXEC) ?
-					 0 : O_CLOEXEC);
+	cloexec = !(args.flags & NAMEDSHM_OPEN_NOCLOEXEC);
+	fd = get_unused_fd_flags(cloexec ? O_CLOEXEC : 0);
 	if (fd < 0) {
 		ret = fd;
 		goto out_free_name;
@@ -460,8 +462,7 @@ static long namedshm_ioctl_open(void __user *uarg)
 	}
 
 	file = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
-				  (args.flags & NAMEDSHM_OPEN_WRITE) ?
-					  O_RDWR : O_RDONLY);
+				  write ? O_RDWR : O_RDONLY);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		namedshm_region_put(r);
@@ -697,8 +698,7 @@ static struct namedshm_region *namedshm_seq_at(loff_t *pos)
 	return NULL;
 }
 
-static void *namedshm_seq_start(struct seq_file *m, loff_t *pos)
-	__acquires(RCU)
+static void *namedshm_seq_start(struct seq_file *m, loff_t *pos) __acquires(RCU)
 {
 	rcu_read_lock();
 	if (!*pos)

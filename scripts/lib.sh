@@ -19,7 +19,7 @@ NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX:-"6.1 6.12"}
 
 # Host packages every script may need.
 NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
-	busybox-static cpio xz-utils kmod coreutils"
+	busybox-static cpio xz-utils kmod coreutils perl clang-format"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
@@ -132,35 +132,50 @@ module_build() {
 	echo "$out/namedshm.ko"
 }
 
-# harness_fetch: kselftest_harness.h and kselftest.h from Debian's
-# linux-source package (they ship in no other package); prints the
-# directory holding them.
-harness_fetch() {
-	local pkg=linux-source-6.1 dir dl deb
-	dir=$NAMEDSHM_CACHE/kselftest
-	if [[ ! -s $dir/kselftest_harness.h || ! -s $dir/kselftest.h ]]; then
+# ksrc_fetch: the few files of the kernel source this project uses without
+# committing them: the kselftest harness (kselftest_harness.h, kselftest.h,
+# in no other Debian package) and the style tools (checkpatch.pl and its
+# data, .clang-format), extracted once from Debian's linux-source package.
+# Prints the directory holding them, laid out as in a kernel tree.
+NAMEDSHM_KSRC_FILES="tools/testing/selftests/kselftest_harness.h
+	tools/testing/selftests/kselftest.h scripts/checkpatch.pl
+	scripts/spelling.txt scripts/const_structs.checkpatch .clang-format"
+ksrc_fetch() {
+	local pkg=linux-source-6.1 dir dl deb f members=()
+	dir=$NAMEDSHM_CACHE/$pkg
+	if [[ ! -e $dir/.complete ]]; then
 		dl=$NAMEDSHM_CACHE/dl
 		mkdir -p "$dl" "$dir"
 		if ! compgen -G "$dl/${pkg}_*.deb" >/dev/null; then
 			have_apt_lists || apt_update_once
-			log "fetching $pkg for the kselftest harness"
-			(cd "$dl" && apt-get -o APT::Sandbox::User=root download "$pkg" >&2) ||
+			log "fetching $pkg (kselftest harness, checkpatch)"
+			(cd "$dl" && apt-get -o APT::Sandbox::User=root \
+				download "$pkg" >&2) ||
 				{ apt_update_once; (cd "$dl" &&
-					apt-get -o APT::Sandbox::User=root download "$pkg" >&2); } ||
+					apt-get -o APT::Sandbox::User=root \
+						download "$pkg" >&2); } ||
 				die "cannot download $pkg"
 		fi
 		deb=$(ls "$dl/${pkg}"_*.deb | tail -n1)
-		log "extracting the kselftest harness from ${deb##*/}"
+		for f in $NAMEDSHM_KSRC_FILES; do
+			members+=("$pkg/$f")
+		done
+		log "extracting the kselftest harness and checkpatch from ${deb##*/}"
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -xO "./usr/src/$pkg.tar.xz" |
-			tar -xJ -C "$dir" --strip-components=4 \
-				"$pkg/tools/testing/selftests/kselftest_harness.h" \
-				"$pkg/tools/testing/selftests/kselftest.h" ||
-			die "cannot extract the harness from $deb"
+			tar -xJ -C "$dir" --strip-components=1 "${members[@]}" ||
+			die "cannot extract from $deb"
+		# Tests include "../kselftest_harness.h" as in a kernel tree: an
+		# empty include/ below the headers makes that path resolve.
+		mkdir -p "$dir/tools/testing/selftests/include"
+		touch "$dir/.complete"
 		rm -f "$deb"
 	fi
-	# Tests include "../kselftest_harness.h" as in a kernel tree: an
-	# empty include/ below the headers makes that path resolve.
-	mkdir -p "$dir/include"
 	echo "$dir"
+}
+
+harness_fetch() {
+	local dir
+	dir=$(ksrc_fetch) || exit 1
+	echo "$dir/tools/testing/selftests"
 }

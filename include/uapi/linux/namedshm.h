@@ -35,13 +35,13 @@
 #define NAMEDSHM_NAME_MAX 1023
 
 /* NAMEDSHM_IOC_OPEN flags */
-#define NAMEDSHM_OPEN_CREATE (1U << 0)	 /* create the region if missing */
-#define NAMEDSHM_OPEN_EXCL (1U << 1)	 /* with CREATE: EEXIST if present */
-#define NAMEDSHM_OPEN_WRITE (1U << 2)	 /* read-write handle, else read-only */
+#define NAMEDSHM_OPEN_CREATE (1U << 0) /* create the region if missing */
+#define NAMEDSHM_OPEN_EXCL (1U << 1) /* with CREATE: EEXIST if present */
+#define NAMEDSHM_OPEN_WRITE (1U << 2) /* read-write handle, else read-only */
 #define NAMEDSHM_OPEN_NOCLOEXEC (1U << 3) /* handle survives execve() */
-#define NAMEDSHM_OPEN_RESERVE (1U << 4)	 /* new region: no up-front commit */
+#define NAMEDSHM_OPEN_RESERVE (1U << 4) /* new region: no up-front commit */
 #define NAMEDSHM_OPEN_BACKING_FD (1U << 5) /* new region: map backing_fd */
-#define NAMEDSHM_OPEN_FLAGS_MASK                                  \
+#define NAMEDSHM_OPEN_FLAGS_MASK                                           \
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
 	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
 	 NAMEDSHM_OPEN_BACKING_FD)
@@ -121,10 +121,10 @@ struct namedshm_device_info {
 };
 
 /* struct namedshm_region_info.flags */
-#define NAMEDSHM_REGION_NAMED (1U << 0)	  /* the region has a name */
+#define NAMEDSHM_REGION_NAMED (1U << 0) /* the region has a name */
 #define NAMEDSHM_REGION_RESERVE (1U << 1) /* created without commit */
-#define NAMEDSHM_REGION_MAPPED (1U << 2)  /* some mapping exists */
-#define NAMEDSHM_REGION_FILE (1U << 3)	  /* backed by a regular file */
+#define NAMEDSHM_REGION_MAPPED (1U << 2) /* some mapping exists */
+#define NAMEDSHM_REGION_FILE (1U << 3) /* backed by a regular file */
 #define NAMEDSHM_REGION_WRITABLE (1U << 4) /* read-write handles possible */
 
 /* struct namedshm_region_info.access */
