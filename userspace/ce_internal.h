@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the CE / Win32 file-mapping layer (include/cemapping.h),
+ * shared by userspace/ce_*.c.  Not installed.
+ *
+ * Files:
+ *   ce_handles.c  handle table, CloseHandle, DuplicateHandle,
+ *                 GetLastError/SetLastError, GetCurrentProcess
+ *   ce_mapping.c  CreateFileMapping, OpenFileMapping, object names,
+ *                 the kernel open
+ *   ce_views.c    MapViewOfFile(Ex), UnmapViewOfFile, FlushViewOfFile,
+ *                 GetSystemInfo
+ *   ce_file.c     CreateFileForMapping
+ *
+ * Locks: ce_handles.c has one mutex for the handle table, ce_views.c one
+ * for the view table.  Neither is ever taken while holding the other, and
+ * no system call that can block for long (mmap of a file, msync, open)
+ * runs under either, except munmap() in UnmapViewOfFile.
+ */
+#ifndef CE_INTERNAL_H
+#define CE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cemapping.h"
+#include "internal.h"
+
+/* Allocation granularity: offsets and view bases are multiples of it. */
+#define CE_GRANULARITY 65536UL
+
+/* Rights of a handle (mapping: what views it may map; file: its mode). */
+#define CE_R 1U /* FILE_MAP_READ / GENERIC_READ */
+#define CE_W 2U /* FILE_MAP_WRITE / GENERIC_WRITE */
+#define CE_X 4U /* FILE_MAP_EXECUTE */
+
+/* What a handle refers to. */
+enum ce_kind {
+	CE_KIND_FREE = 0,
+	CE_KIND_MAPPING = 1, /* a namedshm handle fd */
+	CE_KIND_FILE = 2,    /* a regular file fd (CreateFileForMapping) */
+};
+
+/*
+ * A handle in use by one call: ce_handle_get() copies the slot and pins
+ * it, so that a concurrent CloseHandle() cannot close (and let the system
+ * reuse) the descriptor while the call still uses it.  The last of
+ * CloseHandle() and ce_handle_put() closes the descriptor.
+ */
+struct ce_ref {
+	uint32_t idx;
+	enum ce_kind kind;
+	int fd;
+	unsigned int rights;
+	bool file_backed; /* mapping: the object is backed by a file */
+	uint64_t size;	  /* mapping: size of the object in bytes */
+};
+
+/* Thread's last error. */
+void ce_set_error(DWORD err);
+
+/*
+ * Add a handle for @fd.  Returns the HANDLE, or NULL with
+ * ERROR_NOT_ENOUGH_MEMORY set (the caller still owns @fd then).
+ */
+HANDLE ce_handle_add(enum ce_kind kind, int fd, unsigned int rights,
+		     bool file_backed, uint64_t size);
+
+/*
+ * Pin the handle @h of @kind (CE_KIND_FREE: either kind) and describe it
+ * in @ref.  false with ERROR_INVALID_HANDLE set when @h is not a live
+ * handle of that kind.
+ */
+bool ce_handle_get(HANDLE h, enum ce_kind kind, struct ce_ref *ref);
+void ce_handle_put(const struct ce_ref *ref);
+
+/*
+ * Rights of a mapping handle opened with the access mask @access
+ * (OpenFileMapping, DuplicateHandle): FILE_MAP_READ or FILE_MAP_COPY give
+ * read, FILE_MAP_WRITE write, FILE_MAP_EXECUTE execute; GENERIC_* map to
+ * them as for sections.
+ */
+unsigned int ce_mapping_rights(DWORD access);
+
+/* Win32 error for an errno from the device or from mmap(). */
+DWORD ce_error_from_errno(int err);
+
+/* Permission bits of the namedshm regions the layer creates. */
+mode_t ce_object_mode(void);
+
+/*
+ * NAMEDSHM_IOC_OPEN on the library's device descriptor.  @name NULL with
+ * @len 0: unnamed.  Returns the handle fd, or -1 with errno; @created
+ * (may be NULL) tells whether this call made the region, @size (may be
+ * NULL) receives its size.
+ */
+int ce_kernel_open(const char *name, size_t len, unsigned int flags,
+		   uint64_t size, int backing_fd, bool *created,
+		   uint64_t *real_size);
+
+/*
+ * Open the object behind the namedshm handle @fd again, by its name,
+ * read-only (close-on-exec unless @inherit).  Returns the new fd, or -1
+ * (errno ENOENT for an unnamed object).
+ */
+int ce_kernel_reopen_readonly(int fd, bool inherit);
+
+/*
+ * Reopen the regular file behind @fd read-only through /proc/self/fd.
+ * Returns the new fd or -1.
+ */
+int ce_file_reopen_readonly(int fd, bool inherit);
+
+/*
+ * Convert @units UTF-16 code units to NUL-terminated UTF-8 in @out, which
+ * must hold 3 * @units + 1 bytes.  Returns the byte length, or -1 if the
+ * input holds an unpaired surrogate.
+ */
+ssize_t ce_utf16_to_utf8(const WCHAR *in, size_t units, char *out);
+
+/* Length in code units of a NUL-terminated UTF-16 string. */
+size_t ce_utf16_len(const WCHAR *s);
+
+#endif /* CE_INTERNAL_H */

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * CE layer: CreateFileMapping and OpenFileMapping, object names, and the
+ * kernel open of a namedshm region.
+ *
+ * Names.  lpName is checked in this order:
+ *   1. MAX_PATH: a name that does not fit a MAX_PATH buffer with its
+ *      terminator, i.e. of 260 characters or more, fails with
+ *      ERROR_FILENAME_EXCED_RANGE (206); 259 characters work.
+ *      Characters are UTF-16 code units for the W functions and bytes
+ *      for the A functions (so an A name of 259 bytes works, whatever
+ *      characters they encode, and one of 260 bytes does not).  The
+ *      whole lpName counts, prefix included.
+ *   2. W names are converted to UTF-8; an unpaired surrogate fails with
+ *      ERROR_INVALID_PARAMETER (87).  A names are used as they are.
+ *   3. A leading "Local\" or "Global\" (exactly so: case-sensitive, like
+ *      the names) is removed: one session, so both name the same object
+ *      as the bare name.
+ *   4. Any backslash left (a directory other than Local or Global, as in
+ *      "Foo\X", "\X", "local\X" or "Local\A\B") fails with
+ *      ERROR_PATH_NOT_FOUND (3).
+ *   5. A prefix with nothing after it ("Local\") fails with
+ *      ERROR_INVALID_NAME (123).  The empty name "" is an unnamed object
+ *      for CreateFileMapping and a missing one (2) for OpenFileMapping.
+ * What is left is the kernel name, so "Local\X", "Global\X" and "X" are
+ * one namedshm region called "X".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ce_internal.h"
+
+/* Longest name in bytes after UTF-8 conversion, with the terminator. */
+#define CE_NAME_BUF (3 * (MAX_PATH - 1) + 1)
+
+/*
+ * The permission bits of every region the layer creates: the creating
+ * user only.  This is the one place to change them.
+ */
+mode_t ce_object_mode(void)
+{
+	return 0600;
+}
+
+size_t ce_utf16_len(const WCHAR *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+ssize_t ce_utf16_to_utf8(const WCHAR *in, size_t units, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < units; i++) {
+		uint32_t c = in[i];
+
+		if (c >= 0xD800 && c <= 0xDBFF) {
+			if (i + 1 >= units || in[i + 1] < 0xDC00 ||
+			    in[i + 1] > 0xDFFF)
+				return -1;
+			c = 0x10000 + ((c - 0xD800) << 10) + (in[i + 1] - 0xDC00);
+			i++;
+		} else if (c >= 0xDC00 && c <= 0xDFFF) {
+			return -1;
+		}
+		if (c < 0x80) {
+			out[o++] = (char)c;
+		} else if (c < 0x800) {
+			out[o++] = (char)(0xC0 | (c >> 6));
+			out[o++] = (char)(0x80 | (c & 0x3F));
+		} else if (c < 0x10000) {
+			out[o++] = (char)(0xE0 | (c >> 12));
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (c & 0x3F));
+		} else {
+			out[o++] = (char)(0xF0 | (c >> 18));
+			out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	out[o] = '\0';
+	return (ssize_t)o;
+}
+
+/*
+ * Steps 3-5 of the name rules on a UTF-8 name of @len bytes.  Returns 0
+ * and the kernel name in @kname/@klen (klen 0: the empty name), or a
+ * Win32 error.
+ */
+static DWORD kernel_name(const char *name, size_t len, const char **kname,
+			 size_t *klen)
+{
+	static const char local[] = "Local\\", global[] = "Global\\";
+	size_t skip = 0;
+
+	if (len >= sizeof(local) - 1 &&
+	    !memcmp(name, local, sizeof(local) - 1))
+		skip = sizeof(local) - 1;
+	else if (len >= sizeof(global) - 1 &&
+		 !memcmp(name, global, sizeof(global) - 1))
+		skip = sizeof(global) - 1;
+	if (memchr(name + skip, '\\', len - skip))
+		return ERROR_PATH_NOT_FOUND;
+	if (skip && len == skip)
+		return ERROR_INVALID_NAME;
+	*kname = name + skip;
+	*klen = len - skip;
+	return 0;
+}
+
+/* An A name: steps 1 and 3-5. */
+static DWORD name_a(LPCSTR name, const char **kname, size_t *klen)
+{
+	size_t len = strnlen(name, MAX_PATH);
+
+	if (len + 1 > MAX_PATH)
+		return ERROR_FILENAME_EXCED_RANGE;
+	return kernel_name(name, len, kname, klen);
+}
+
+/* A W name: steps 1-5; @buf holds CE_NAME_BUF bytes. */
+static DWORD name_w(LPCWSTR name, char *buf, const char **kname,
+		    size_t *klen)
+{
+	size_t units = 0;
+	ssize_t len;
+
+	while (units < MAX_PATH && name[units])
+		units++;
+	if (units + 1 > MAX_PATH)
+		return ERROR_FILENAME_EXCED_RANGE;
+	len = ce_utf16_to_utf8(name, units, buf);
+	if (len < 0)
+		return ERROR_INVALID_PARAMETER;
+	return kernel_name(buf, (size_t)len, kname, klen);
+}
+
+int ce_kernel_open(const char *name, size_t len, unsigned int flags,
+		   uint64_t size, int backing_fd, bool *created,
+		   uint64_t *real_size)
+{
+	struct namedshm_open args;
+	long fd;
+
+	memset(&args, 0, sizeof(args));
+	args.argsz = sizeof(args);
+	args.flags = flags;
+	args.name = len ? (uintptr_t)name : 0;
+	args.name_len = (uint32_t)len;
+	args.mode = (uint32_t)ce_object_mode();
+	args.size = size;
+	args.backing_fd = backing_fd >= 0 ? (uint32_t)backing_fd : 0;
+	fd = namedshm__dev_ioctl(NAMEDSHM_IOC_OPEN, &args);
+	if (fd < 0)
+		return -1;
+	if (created)
+		*created = args.status == NAMEDSHM_STATUS_CREATED;
+	if (real_size)
+		*real_size = args.size;
+	return (int)fd;
+}
+
+/* NAMEDSHM_REGION_* flags of the region behind @fd, or 0 on error. */
+static uint32_t region_flags(int fd)
+{
+	struct namedshm_region_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	if (ioctl(fd, NAMEDSHM_IOC_REGION_INFO, &info) < 0)
+		return 0;
+	return info.flags;
+}
+
+int ce_kernel_reopen_readonly(int fd, bool inherit)
+{
+	struct namedshm_region_info info;
+	char name[NAMEDSHM_NAME_MAX];
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	info.name = (uintptr_t)name;
+	info.name_len = sizeof(name);
+	if (ioctl(fd, NAMEDSHM_IOC_REGION_INFO, &info) < 0)
+		return -1;
+	if (!info.name_len || info.name_len > sizeof(name)) {
+		errno = ENOENT;
+		return -1;
+	}
+	/*
+	 * @fd keeps the region, and so its name, alive: the name finds this
+	 * very region.
+	 */
+	return ce_kernel_open(name, info.name_len,
+			      inherit ? NAMEDSHM_OPEN_NOCLOEXEC : 0, 0, -1,
+			      NULL, NULL);
+}
+
+int ce_file_reopen_readonly(int fd, bool inherit)
+{
+	char path[64];
+	struct stat a, b;
+	int nfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, O_RDONLY | O_NOCTTY | (inherit ? 0 : O_CLOEXEC));
+	if (nfd < 0)
+		return -1;
+	/* Make sure it is the same file (and /proc is the real one). */
+	if (fstat(fd, &a) || fstat(nfd, &b) || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino || !S_ISREG(b.st_mode)) {
+		close(nfd);
+		errno = EBADF;
+		return -1;
+	}
+	return nfd;
+}
+
+/*
+ * flProtect: one page protection plus section attributes.  Returns 0 and
+ * the handle's rights and whether SEC_RESERVE was given, or a Win32 error.
+ */
+static DWORD parse_protect(DWORD prot, unsigned int *rights, bool *reserve)
+{
+	const DWORD sec_known = SEC_FILE | SEC_IMAGE | SEC_RESERVE |
+				SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE |
+				SEC_LARGE_PAGES;
+	DWORD page = prot & 0xFF, sec = prot & ~(DWORD)0xFF;
+
+	/* SEC_LARGE_PAGES is accepted and ignored (normal pages). */
+	sec &= ~(DWORD)SEC_LARGE_PAGES;
+	if (sec & ~sec_known)
+		return ERROR_INVALID_PARAMETER; /* PAGE_GUARD and the like */
+	if (sec & SEC_IMAGE)
+		return ERROR_BAD_EXE_FORMAT;
+	if ((sec & SEC_RESERVE) && (sec & SEC_COMMIT))
+		return ERROR_INVALID_PARAMETER;
+	/* SEC_FILE, SEC_NOCACHE, SEC_WRITECOMBINE only as modifiers. */
+	if ((sec & (SEC_FILE | SEC_NOCACHE | SEC_WRITECOMBINE)) &&
+	    !(sec & (SEC_RESERVE | SEC_COMMIT)))
+		return ERROR_INVALID_PARAMETER;
+	if ((sec & SEC_NOCACHE) && (sec & SEC_WRITECOMBINE))
+		return ERROR_INVALID_PARAMETER;
+
+	switch (page) {
+	case PAGE_READONLY:
+	case PAGE_WRITECOPY:
+		*rights = CE_R;
+		break;
+	case PAGE_READWRITE:
+		*rights = CE_R | CE_W;
+		break;
+	case PAGE_EXECUTE_READ:
+	case PAGE_EXECUTE_WRITECOPY:
+		*rights = CE_R | CE_X;
+		break;
+	case PAGE_EXECUTE_READWRITE:
+		*rights = CE_R | CE_W | CE_X;
+		break;
+	default: /* NOACCESS, EXECUTE, 0, or several */
+		return ERROR_INVALID_PARAMETER;
+	}
+	*reserve = sec & SEC_RESERVE;
+	return 0;
+}
+
+/*
+ * The kernel refused a write handle (EACCES) to an existing region.  If
+ * the region itself can never be written (a file-backed region over a
+ * read-only file), Windows hands out the handle and refuses write views
+ * later: open it read-only and drop the write right.  A region whose mode
+ * denies us is ERROR_ACCESS_DENIED.  Returns the fd, or -1 with errno
+ * (ENOENT: the name went away meanwhile, start again).
+ */
+static int open_existing_readonly(const char *kname, size_t klen,
+				  unsigned int kflags, uint64_t *size)
+{
+	int fd = ce_kernel_open(kname, klen,
+				kflags & NAMEDSHM_OPEN_NOCLOEXEC, 0, -1, NULL,
+				size);
+
+	if (fd < 0)
+		return -1;
+	if (region_flags(fd) & NAMEDSHM_REGION_WRITABLE) {
+		close(fd);
+		errno = EACCES;
+		return -1;
+	}
+	return fd;
+}
+
+/* Make the file @fd at least @size bytes long (ftruncate). */
+static DWORD grow_file(int fd, uint64_t size)
+{
+	if (size > (uint64_t)INT64_MAX)
+		return ERROR_DISK_FULL;
+	if (ftruncate(fd, (off_t)size) == 0)
+		return 0;
+	switch (errno) {
+	case EFBIG:
+	case ENOSPC:
+	case EDQUOT:
+		return ERROR_DISK_FULL;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+	case ETXTBSY:
+		return ERROR_ACCESS_DENIED;
+	default:
+		return ce_error_from_errno(errno);
+	}
+}
+
+/* The common part of CreateFileMappingA/W, after the name checks. */
+static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
+			     DWORD prot, DWORD size_hi, DWORD size_lo,
+			     const char *kname, size_t klen)
+{
+	uint64_t size = ((uint64_t)size_hi << 32) | size_lo;
+	bool inherit = sa && sa->bInheritHandle;
+	bool file = hFile != INVALID_HANDLE_VALUE;
+	bool grow = false, reserve, created = false;
+	unsigned int rights, kflags;
+	struct ce_ref fref;
+	uint64_t real_size = 0;
+	int fd = -1, backing = -1, tries;
+	DWORD err;
+	HANDLE h;
+
+	err = parse_protect(prot, &rights, &reserve);
+	if (err) {
+		ce_set_error(err);
+		return NULL;
+	}
+
+	if (!file) {
+		if (!size) {
+			ce_set_error(ERROR_INVALID_PARAMETER);
+			return NULL;
+		}
+	} else {
+		struct stat st;
+
+		if (!ce_handle_get(hFile, CE_KIND_FILE, &fref))
+			return NULL;
+		/* Mapping needs read access; each view right needs its own. */
+		if (!(fref.rights & CE_R) || (rights & ~fref.rights)) {
+			err = ERROR_ACCESS_DENIED;
+			goto out;
+		}
+		if (fstat(fref.fd, &st)) {
+			err = ce_error_from_errno(errno);
+			goto out;
+		}
+		if (!size) {
+			if (!st.st_size) {
+				err = ERROR_FILE_INVALID;
+				goto out;
+			}
+			size = (uint64_t)st.st_size;
+		}
+		if (size > (uint64_t)st.st_size) {
+			/* Only a writable mapping can extend the file. */
+			if (!(rights & CE_W)) {
+				err = ERROR_NOT_ENOUGH_MEMORY;
+				goto out;
+			}
+			grow = true;
+		}
+		/*
+		 * A read-only object gets a read-only description of the
+		 * file, so that the kernel never lets anyone write it.
+		 */
+		backing = fref.fd;
+		if (!(rights & CE_W) && (fref.rights & CE_W)) {
+			backing = ce_file_reopen_readonly(fref.fd, false);
+			if (backing < 0)
+				backing = fref.fd;
+		}
+	}
+
+	kflags = NAMEDSHM_OPEN_CREATE;
+	if (rights & CE_W)
+		kflags |= NAMEDSHM_OPEN_WRITE;
+	if (inherit)
+		kflags |= NAMEDSHM_OPEN_NOCLOEXEC;
+	if (reserve && !file)
+		kflags |= NAMEDSHM_OPEN_RESERVE;
+	if (file)
+		kflags |= NAMEDSHM_OPEN_BACKING_FD;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (grow && klen) {
+			/* The file grows only if this call creates the object. */
+			fd = ce_kernel_open(kname, klen,
+					    kflags & (NAMEDSHM_OPEN_WRITE |
+						      NAMEDSHM_OPEN_NOCLOEXEC),
+					    0, -1, NULL, &real_size);
+			if (fd >= 0)
+				break;
+			if (errno == EACCES && (kflags & NAMEDSHM_OPEN_WRITE)) {
+				fd = open_existing_readonly(kname, klen, kflags,
+							    &real_size);
+				if (fd >= 0) {
+					rights &= ~CE_W;
+					break;
+				}
+			}
+			if (errno != ENOENT) {
+				err = ce_error_from_errno(errno);
+				goto out;
+			}
+		}
+		if (grow) {
+			err = grow_file(fref.fd, size);
+			if (err)
+				goto out;
+		}
+		fd = ce_kernel_open(kname, klen, kflags, size, backing,
+				    &created, &real_size);
+		if (fd >= 0)
+			break;
+		if (errno == EACCES && klen && (kflags & NAMEDSHM_OPEN_WRITE)) {
+			fd = open_existing_readonly(kname, klen, kflags,
+						    &real_size);
+			if (fd >= 0) {
+				rights &= ~CE_W;
+				break;
+			}
+			if (errno == ENOENT)
+				continue;
+		}
+		err = ce_error_from_errno(errno);
+		goto out;
+	}
+	if (fd < 0) {
+		err = ERROR_GEN_FAILURE; /* the name kept coming and going */
+		goto out;
+	}
+
+	h = ce_handle_add(CE_KIND_MAPPING, fd, rights,
+			  (region_flags(fd) & NAMEDSHM_REGION_FILE) != 0,
+			  real_size);
+	if (!h) {
+		close(fd);
+		err = ERROR_NOT_ENOUGH_MEMORY;
+		goto out;
+	}
+	if (file) {
+		if (backing != fref.fd)
+			close(backing);
+		ce_handle_put(&fref);
+	}
+	ce_set_error(created ? ERROR_SUCCESS : ERROR_ALREADY_EXISTS);
+	return h;
+
+out:
+	if (file) {
+		if (backing >= 0 && backing != fref.fd)
+			close(backing);
+		ce_handle_put(&fref);
+	}
+	ce_set_error(err);
+	return NULL;
+}
+
+NAMEDSHM_EXPORT HANDLE WINAPI
+CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+		   DWORD flProtect, DWORD dwMaximumSizeHigh,
+		   DWORD dwMaximumSizeLow, LPCSTR lpName)
+{
+	const char *kname = NULL;
+	size_t klen = 0;
+	DWORD err;
+
+	if (lpName) {
+		err = name_a(lpName, &kname, &klen);
+		if (err) {
+			ce_set_error(err);
+			return NULL;
+		}
+	}
+	return create_mapping(hFile, lpFileMappingAttributes, flProtect,
+			      dwMaximumSizeHigh, dwMaximumSizeLow, kname,
+			      klen);
+}
+
+NAMEDSHM_EXPORT HANDLE WINAPI
+CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+		   DWORD flProtect, DWORD dwMaximumSizeHigh,
+		   DWORD dwMaximumSizeLow, LPCWSTR lpName)
+{
+	char buf[CE_NAME_BUF];
+	const char *kname = NULL;
+	size_t klen = 0;
+	DWORD err;
+
+	if (lpName) {
+		err = name_w(lpName, buf, &kname, &klen);
+		if (err) {
+			ce_set_error(err);
+			return NULL;
+		}
+	}
+	return create_mapping(hFile, lpFileMappingAttributes, flProtect,
+			      dwMaximumSizeHigh, dwMaximumSizeLow, kname,
+			      klen);
+}
+
+/* The common part of OpenFileMappingA/W, after the name checks. */
+static HANDLE open_mapping(DWORD access, BOOL inherit, const char *kname,
+			   size_t klen)
+{
+	unsigned int rights = ce_mapping_rights(access);
+	unsigned int kflags = 0;
+	uint64_t size = 0;
+	HANDLE h;
+	int fd;
+
+	if (!klen) {
+		ce_set_error(ERROR_FILE_NOT_FOUND);
+		return NULL;
+	}
+	if (rights & CE_W)
+		kflags |= NAMEDSHM_OPEN_WRITE;
+	if (inherit)
+		kflags |= NAMEDSHM_OPEN_NOCLOEXEC;
+	fd = ce_kernel_open(kname, klen, kflags, 0, -1, NULL, &size);
+	if (fd < 0 && errno == EACCES && (kflags & NAMEDSHM_OPEN_WRITE)) {
+		/* If it went away meanwhile, it is just missing now (2). */
+		fd = open_existing_readonly(kname, klen, kflags, &size);
+		if (fd >= 0)
+			rights &= ~CE_W;
+	}
+	if (fd < 0) {
+		ce_set_error(ce_error_from_errno(errno));
+		return NULL;
+	}
+	h = ce_handle_add(CE_KIND_MAPPING, fd, rights,
+			  (region_flags(fd) & NAMEDSHM_REGION_FILE) != 0, size);
+	if (!h)
+		close(fd);
+	return h;
+}
+
+NAMEDSHM_EXPORT HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess,
+					       BOOL bInheritHandle,
+					       LPCSTR lpName)
+{
+	const char *kname;
+	size_t klen;
+	DWORD err;
+
+	if (!lpName) {
+		ce_set_error(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	err = name_a(lpName, &kname, &klen);
+	if (err) {
+		ce_set_error(err);
+		return NULL;
+	}
+	return open_mapping(dwDesiredAccess, bInheritHandle, kname, klen);
+}
+
+NAMEDSHM_EXPORT HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess,
+					       BOOL bInheritHandle,
+					       LPCWSTR lpName)
+{
+	char buf[CE_NAME_BUF];
+	const char *kname;
+	size_t klen;
+	DWORD err;
+
+	if (!lpName) {
+		ce_set_error(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	err = name_w(lpName, buf, &kname, &klen);
+	if (err) {
+		ce_set_error(err);
+		return NULL;
+	}
+	return open_mapping(dwDesiredAccess, bInheritHandle, kname, klen);
+}
