@@ -8,7 +8,9 @@
 #define _NAMEDSHM_COMPAT_H
 
 #include <linux/fs.h>
+#include <linux/ipc_namespace.h>
 #include <linux/mm.h>
+#include <linux/proc_ns.h>
 #include <linux/version.h>
 
 /*
@@ -34,6 +36,24 @@ static inline bool namedshm_can_mmap(struct file *file)
 	return file->f_op->mmap || file->f_op->mmap_prepare;
 #else
 	return file->f_op->mmap;
+#endif
+}
+
+/*
+ * Reference the caller's IPC namespace.  get_ipc_ns() is inline, but
+ * put_ipc_ns() is not exported before 6.12: drop the reference through the
+ * namespace's own operations, which end in put_ipc_ns() on every version.
+ * Process context only (put_ipc_ns() takes mq_lock).
+ */
+static inline struct ipc_namespace *namedshm_get_ipc_ns(void)
+{
+	return get_ipc_ns(current->nsproxy->ipc_ns);
+}
+
+static inline void namedshm_put_ipc_ns(struct ipc_namespace *ns)
+{
+#ifdef CONFIG_IPC_NS
+	ns->ns.ops->put(&ns->ns);
 #endif
 }
 

@@ -15,10 +15,12 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ipc_namespace.h>
 #include <linux/list_bl.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/rculist_bl.h>
 #include <linux/refcount.h>
@@ -47,7 +49,14 @@
  *    that reference; the reference is dropped when the file is released,
  *    i.e. when its last descriptor is closed (namedshm_handle_release()).
  *
- * 2. Name.  A named region is in namedshm_table exactly while
+ * 2. Name.  Names are per IPC namespace: the table key is the creator's
+ *    IPC namespace and the name, so the same name in two namespaces is
+ *    two regions, and /proc/namedshm lists the reader's namespace only.
+ *    A region holds a reference to its namespace until it is destroyed,
+ *    so a handle passed to another namespace keeps working after every
+ *    task of the first has gone, and the namespace cannot be freed and
+ *    its address reused while a region still carries it as its key.
+ *    A named region is in namedshm_table exactly while
  *    region->handles is non-zero.  The final namedshm_region_put() drops
  *    the count to zero and unhashes the region while holding its bucket
  *    lock, so a name is never found with a zero count under that lock, and
@@ -90,8 +99,8 @@ struct namedshm_region {
 	struct hlist_bl_node node;
 	refcount_t handles;
 	u32 hash;
-	/* Table key: namespace of the name (NULL: the one global table). */
-	const void *ns;
+	/* Table key, with the name: the creator's IPC namespace (counted). */
+	struct ipc_namespace *ns;
 	struct file *file;
 	u64 size;
 	kuid_t uid;
@@ -120,8 +129,9 @@ static struct hlist_bl_head *namedshm_bucket(u32 hash)
 	return &namedshm_table[hash_32(hash, NAMEDSHM_HASH_BITS)];
 }
 
-static bool namedshm_match(const struct namedshm_region *r, const void *ns,
-			   u32 hash, const char *name, u32 len)
+static bool namedshm_match(const struct namedshm_region *r,
+			   const struct ipc_namespace *ns, u32 hash,
+			   const char *name, u32 len)
 {
 	return r->hash == hash && r->ns == ns && r->name_len == len &&
 	       !memcmp(r->name, name, len);
@@ -129,8 +139,9 @@ static bool namedshm_match(const struct namedshm_region *r, const void *ns,
 
 /* Find a live region and take a handle reference; RCU or bucket lock. */
 static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
-					     const void *ns, u32 hash,
-					     const char *name, u32 len)
+					     const struct ipc_namespace *ns,
+					     u32 hash, const char *name,
+					     u32 len)
 {
 	struct namedshm_region *r;
 	struct hlist_bl_node *pos;
@@ -156,6 +167,8 @@ static void namedshm_region_destroy(struct namedshm_region *r)
 {
 	atomic_long_dec(&namedshm_nr_regions);
 	atomic64_sub(r->size, &namedshm_committed);
+	/* Lock-free readers only compare r->ns, never dereference it. */
+	namedshm_put_ipc_ns(r->ns);
 	call_rcu(&r->rcu, namedshm_region_free_rcu);
 }
 
@@ -242,7 +255,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		r->flags |= NAMEDSHM_REGION_NAMED;
 	memcpy(r->name, name, len);
 	r->name_len = len;
-	r->ns = NULL;
+	r->ns = namedshm_get_ipc_ns();
 	r->hash = full_name_hash(r->ns, name, len);
 	r->size = size;
 	r->uid = current_euid();
@@ -273,7 +286,7 @@ static bool namedshm_may_open(const struct namedshm_region *r, bool write)
 
 	if (!(want & ~granted & 0007))
 		return true;
-	return capable(CAP_IPC_OWNER);
+	return ns_capable(r->ns->user_ns, CAP_IPC_OWNER);
 }
 
 /*
@@ -311,6 +324,7 @@ static struct namedshm_region *
 namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 			  umode_t mode, struct file *backing, u32 *status)
 {
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
 	struct namedshm_region *r, *new;
 	struct hlist_bl_head *b;
 	u32 hash;
@@ -321,11 +335,11 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 					     backing);
 	}
 
-	hash = full_name_hash(NULL, name, len);
+	hash = full_name_hash(ns, name, len);
 	b = namedshm_bucket(hash);
 
 	rcu_read_lock();
-	r = namedshm_find(b, NULL, hash, name, len);
+	r = namedshm_find(b, ns, hash, name, len);
 	rcu_read_unlock();
 	if (r)
 		goto existed;
@@ -338,7 +352,7 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 		return new;
 
 	hlist_bl_lock(b);
-	r = namedshm_find(b, NULL, hash, name, len);
+	r = namedshm_find(b, ns, hash, name, len);
 	if (!r)
 		hlist_bl_add_head_rcu(&new->node, b);
 	hlist_bl_unlock(b);
@@ -729,6 +743,9 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 		seq_puts(m, "size handles mapped uid gid mode name\n");
 		return 0;
 	}
+	/* Each IPC namespace sees its own names only. */
+	if (r->ns != current->nsproxy->ipc_ns)
+		return 0;
 	handles = refcount_read(&r->handles);
 	if (!handles)
 		return 0; /* being removed */

@@ -1344,6 +1344,76 @@ TEST_F(ns, file_backing_cannot_bypass_memfd_seals)
 	close(mfd);
 }
 
+TEST_F(ns, ipc_namespaces_have_their_own_names)
+{
+	const char *name = nsh_name("ipcns");
+	struct nsh_entry e;
+	int sv[2], fd, got, status;
+	char *p, *q;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 'P';
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		uint32_t st = 0;
+		int h;
+		char *c;
+
+		if (unshare(CLONE_NEWIPC))
+			_exit(10);
+		/* The parent's name does not exist here... */
+		if (open_only(self->dev, name) != -ENOENT)
+			_exit(11);
+		if (nsh_listing(NULL, NULL) != 0)
+			_exit(12);
+		/* ...and the same name is a region of its own. */
+		h = nsh_open(self->dev, name, NSH_CREATE, 0600, PAGE, &st,
+			     NULL);
+		if (h < 0 || st != NAMEDSHM_STATUS_CREATED)
+			_exit(13);
+		c = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, h, 0);
+		if (c == MAP_FAILED || c[0] != 0)
+			_exit(14);
+		c[0] = 'C';
+		if (nsh_listing(name, NULL) != 1 || nsh_listing(NULL, NULL) != 1)
+			_exit(15);
+		/* A descriptor is a capability: it crosses namespaces. */
+		if (send_fd(sv[1], h))
+			_exit(16);
+		/* Exiting ends the namespace: its last task is gone. */
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status) TH_LOG("child failed at step %d",
+				    WEXITSTATUS(status));
+	got = recv_fd(sv[0]);
+	ASSERT_LE(0, got);
+	q = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, got, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_EQ('C', q[0]);
+	EXPECT_EQ('P', p[0]);
+	/* Only our own region is listed here; both are alive. */
+	ASSERT_EQ(1, nsh_listing(name, &e));
+	EXPECT_EQ(1, e.handles);
+	EXPECT_EQ(1, nsh_listing(NULL, NULL));
+	EXPECT_EQ(2, nsh_live_regions());
+	close(got);
+	EXPECT_EQ(1, nsh_live_regions());
+	EXPECT_EQ('C', q[0]);
+	close(fd);
+	munmap(p, PAGE);
+	munmap(q, PAGE);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--child"))
