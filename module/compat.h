@@ -29,6 +29,17 @@ static inline int namedshm_mmap_backing(struct file *backing,
 #endif
 }
 
+/* vm_flags became read-only in 6.3, set through vm_flags_set(). */
+static inline void namedshm_vm_flags_set(struct vm_area_struct *vma,
+					 unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
 /* Whether @file can be mmap()ed at all. */
 static inline bool namedshm_can_mmap(struct file *file)
 {

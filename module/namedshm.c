@@ -15,6 +15,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
 #include <linux/list_bl.h>
 #include <linux/miscdevice.h>
@@ -27,6 +28,7 @@
 #include <linux/seq_file.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/stringhash.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
@@ -85,11 +87,18 @@
  * Locking
  * =======
  *
- * Each bucket of namedshm_table has a bit spinlock (hlist_bl).  It is the
- * only lock in this file, it is never held across an allocation or a user
- * copy, and no other lock is taken under it, so there is no lock order to
- * respect.  Lookups of existing names take no lock at all: they walk the
- * bucket under rcu_read_lock() and take a handle reference with
+ * Three kinds of lock, none ever held across an allocation, a user copy
+ * or anything that sleeps, and none ever taken while another is held, so
+ * there is no order between them to respect:
+ *
+ * - each bucket of namedshm_table has a bit spinlock (hlist_bl): it
+ *   guards insertion and removal of names in that bucket;
+ * - namedshm_quota_lock guards the per-user table and the global counters
+ *   against which the limits are checked;
+ * - region->perm_lock guards a region's owner, group and mode.
+ *
+ * Lookups of existing names take no lock at all: they walk the bucket
+ * under rcu_read_lock() and take a handle reference with
  * refcount_inc_not_zero().  Regions are freed with call_rcu().
  */
 
@@ -103,6 +112,9 @@ struct namedshm_region {
 	struct ipc_namespace *ns;
 	struct file *file;
 	u64 size;
+	/* Charged to this user's quota (the creator) for its lifetime. */
+	struct namedshm_user *user;
+	spinlock_t perm_lock; /* guards uid, gid and mode */
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
@@ -114,13 +126,127 @@ struct namedshm_region {
 
 static struct hlist_bl_head namedshm_table[1 << NAMEDSHM_HASH_BITS];
 
-static atomic_long_t namedshm_nr_regions = ATOMIC_LONG_INIT(0);
-static atomic64_t namedshm_committed = ATOMIC64_INIT(0);
-
+/*
+ * Limits.  Root may change them at run time through
+ * /sys/module/namedshm/parameters/; a change applies to later creates.
+ * Exceeding a count or byte limit is ENOSPC (as SHMMNI and SHMALL are for
+ * shmget()), a region over max_region_size EFBIG.  Bytes count the size of
+ * anonymous regions (file-backed ones commit no memory of ours); 0 means
+ * no limit for the byte limits.
+ */
 static unsigned long max_region_size = 1UL << 40;
 module_param(max_region_size, ulong, 0644);
 MODULE_PARM_DESC(max_region_size,
 		 "Largest region in bytes; larger creates fail with EFBIG");
+
+static unsigned long max_regions = 1UL << 20;
+module_param(max_regions, ulong, 0644);
+MODULE_PARM_DESC(max_regions, "Most live regions in all (ENOSPC)");
+
+static unsigned long max_total_bytes;
+module_param(max_total_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_total_bytes,
+		 "Most bytes of anonymous regions in all, 0: no limit (ENOSPC)");
+
+static unsigned long max_user_regions = 1UL << 17;
+module_param(max_user_regions, ulong, 0644);
+MODULE_PARM_DESC(max_user_regions,
+		 "Most live regions created by one user (ENOSPC)");
+
+static unsigned long max_user_bytes;
+module_param(max_user_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_user_bytes,
+		 "Most bytes of one user's anonymous regions, 0: none (ENOSPC)");
+
+/* What one user's live regions use; in namedshm_users while regions > 0. */
+struct namedshm_user {
+	struct hlist_node node;
+	kuid_t uid;
+	unsigned long regions;
+	u64 bytes;
+};
+
+static DEFINE_SPINLOCK(namedshm_quota_lock);
+static DEFINE_HASHTABLE(namedshm_users, 8);
+static unsigned long namedshm_nr_regions;
+static u64 namedshm_committed;
+
+/* Room left under @limit (0: no limit) when @used is in use. */
+static bool namedshm_fits(u64 limit, u64 used, u64 more)
+{
+	return !limit || (used <= limit && more <= limit - used);
+}
+
+/*
+ * Charge one region of @bytes to @uid, or fail with ENOSPC leaving nothing
+ * charged.  @spare is a zeroed struct namedshm_user allocated by the
+ * caller; it is used if @uid has no entry yet, else freed.
+ */
+static struct namedshm_user *namedshm_charge(kuid_t uid, u64 bytes,
+					     struct namedshm_user *spare)
+{
+	unsigned long lim_regions = READ_ONCE(max_regions);
+	unsigned long lim_total = READ_ONCE(max_total_bytes);
+	unsigned long lim_user_regions = READ_ONCE(max_user_regions);
+	unsigned long lim_user_bytes = READ_ONCE(max_user_bytes);
+	struct namedshm_user *u, *found = NULL;
+	u32 key = __kuid_val(uid);
+	unsigned long user_regions = 0;
+	u64 user_bytes = 0;
+
+	spin_lock(&namedshm_quota_lock);
+	hash_for_each_possible(namedshm_users, u, node, key) {
+		if (uid_eq(u->uid, uid)) {
+			found = u;
+			user_regions = u->regions;
+			user_bytes = u->bytes;
+			break;
+		}
+	}
+	if (namedshm_nr_regions >= lim_regions ||
+	    user_regions >= lim_user_regions ||
+	    !namedshm_fits(lim_total, namedshm_committed, bytes) ||
+	    !namedshm_fits(lim_user_bytes, user_bytes, bytes)) {
+		spin_unlock(&namedshm_quota_lock);
+		kfree(spare);
+		return ERR_PTR(-ENOSPC);
+	}
+	if (!found) {
+		found = spare;
+		spare = NULL;
+		found->uid = uid;
+		hash_add(namedshm_users, &found->node, key);
+	}
+	found->regions++;
+	found->bytes += bytes;
+	namedshm_nr_regions++;
+	namedshm_committed += bytes;
+	spin_unlock(&namedshm_quota_lock);
+	kfree(spare);
+	return found;
+}
+
+static void namedshm_uncharge(struct namedshm_user *u, u64 bytes)
+{
+	bool last;
+
+	spin_lock(&namedshm_quota_lock);
+	u->bytes -= bytes;
+	namedshm_nr_regions--;
+	namedshm_committed -= bytes;
+	last = !--u->regions;
+	if (last)
+		hash_del(&u->node);
+	spin_unlock(&namedshm_quota_lock);
+	if (last)
+		kfree(u);
+}
+
+/* Bytes a region counts against the byte limits. */
+static u64 namedshm_charged_bytes(const struct namedshm_region *r)
+{
+	return (r->flags & NAMEDSHM_REGION_FILE) ? 0 : r->size;
+}
 
 static const struct file_operations namedshm_handle_fops;
 
@@ -165,8 +291,7 @@ static void namedshm_region_free_rcu(struct rcu_head *rcu)
 
 static void namedshm_region_destroy(struct namedshm_region *r)
 {
-	atomic_long_dec(&namedshm_nr_regions);
-	atomic64_sub(r->size, &namedshm_committed);
+	namedshm_uncharge(r->user, namedshm_charged_bytes(r));
 	/* Lock-free readers only compare r->ns, never dereference it. */
 	namedshm_put_ipc_ns(r->ns);
 	call_rcu(&r->rcu, namedshm_region_free_rcu);
@@ -222,13 +347,26 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 						     umode_t mode,
 						     struct file *backing)
 {
+	struct namedshm_user *spare, *user;
 	struct namedshm_region *r;
 	unsigned long vm_flags = 0;
+	u64 charged = backing ? 0 : size;
 	char fname[64];
 
-	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
-	if (!r)
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+	if (!spare)
 		return ERR_PTR(-ENOMEM);
+	user = namedshm_charge(current_euid(), charged, spare);
+	if (IS_ERR(user))
+		return ERR_CAST(user);
+
+	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
+	if (!r) {
+		namedshm_uncharge(user, charged);
+		return ERR_PTR(-ENOMEM);
+	}
+	r->user = user;
+	spin_lock_init(&r->perm_lock);
 
 	if (backing) {
 		r->file = get_file(backing);
@@ -245,6 +383,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		if (IS_ERR(r->file)) {
 			struct file *err = r->file;
 
+			namedshm_uncharge(user, charged);
 			kfree(r);
 			return ERR_CAST(err);
 		}
@@ -262,9 +401,6 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	r->gid = current_egid();
 	r->mode = mode;
 	refcount_set(&r->handles, 1);
-
-	atomic_long_inc(&namedshm_nr_regions);
-	atomic64_add(size, &namedshm_committed);
 	return r;
 }
 
@@ -272,16 +408,25 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
  * SysV-style owner/group/other check, CAP_IPC_OWNER overrides.  Nobody
  * gets a writable handle to a region whose backing file is read-only.
  */
-static bool namedshm_may_open(const struct namedshm_region *r, bool write)
+static bool namedshm_may_open(struct namedshm_region *r, bool write)
 {
-	umode_t granted = r->mode;
 	umode_t want = MAY_READ | (write ? MAY_WRITE : 0);
+	umode_t granted;
+	kuid_t uid;
+	kgid_t gid;
 
 	if (write && !(r->flags & NAMEDSHM_REGION_WRITABLE))
 		return false;
-	if (uid_eq(current_euid(), r->uid))
+
+	spin_lock(&r->perm_lock);
+	uid = r->uid;
+	gid = r->gid;
+	granted = r->mode;
+	spin_unlock(&r->perm_lock);
+
+	if (uid_eq(current_euid(), uid))
 		granted >>= 6;
-	else if (in_group_p(r->gid))
+	else if (in_group_p(gid))
 		granted >>= 3;
 
 	if (!(want & ~granted & 0007))
@@ -513,7 +658,7 @@ static long namedshm_ioctl_device_info(void __user *uarg)
 
 	ret = namedshm_copy_args(&info, sizeof(info),
 				 offsetofend(struct namedshm_device_info,
-					     reserved),
+					     max_user_bytes),
 				 uarg, &argsz);
 	if (ret)
 		return ret;
@@ -524,8 +669,14 @@ static long namedshm_ioctl_device_info(void __user *uarg)
 	info.name_max = NAMEDSHM_NAME_MAX;
 	info.page_size = PAGE_SIZE;
 	info.max_region_size = READ_ONCE(max_region_size);
-	info.regions = atomic_long_read(&namedshm_nr_regions);
-	info.committed = atomic64_read(&namedshm_committed);
+	spin_lock(&namedshm_quota_lock);
+	info.regions = namedshm_nr_regions;
+	info.committed = namedshm_committed;
+	spin_unlock(&namedshm_quota_lock);
+	info.max_regions = READ_ONCE(max_regions);
+	info.max_total_bytes = READ_ONCE(max_total_bytes);
+	info.max_user_regions = READ_ONCE(max_user_regions);
+	info.max_user_bytes = READ_ONCE(max_user_bytes);
 	return namedshm_copy_out(uarg, &info, sizeof(info), argsz);
 }
 
@@ -552,6 +703,8 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	struct namedshm_region *r = file->private_data;
 	struct namedshm_region_info info;
 	u32 argsz, bufsz;
+	kuid_t uid;
+	kgid_t gid;
 	u64 buf;
 	int ret;
 
@@ -576,9 +729,13 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	info.access = NAMEDSHM_ACCESS_READ;
 	if (file->f_mode & FMODE_WRITE)
 		info.access |= NAMEDSHM_ACCESS_WRITE;
-	info.uid = from_kuid_munged(current_user_ns(), r->uid);
-	info.gid = from_kgid_munged(current_user_ns(), r->gid);
+	spin_lock(&r->perm_lock);
+	uid = r->uid;
+	gid = r->gid;
 	info.mode = r->mode;
+	spin_unlock(&r->perm_lock);
+	info.uid = from_kuid_munged(current_user_ns(), uid);
+	info.gid = from_kgid_munged(current_user_ns(), gid);
 	info.name = buf;
 	info.name_len = r->name_len;
 
@@ -589,12 +746,66 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	return namedshm_copy_out(uarg, &info, sizeof(info), argsz);
 }
 
+/*
+ * Change owner, group or mode.  Allowed to the owner and to holders of
+ * CAP_IPC_OWNER over the region's IPC namespace, through any handle: the
+ * handle's own access does not change, only later opens see the result.
+ */
+static long namedshm_set_perm(struct file *file, void __user *uarg)
+{
+	struct namedshm_region *r = file->private_data;
+	struct namedshm_set_perm args;
+	kuid_t uid = INVALID_UID;
+	kgid_t gid = INVALID_GID;
+	bool cap;
+	u32 argsz;
+	int ret;
+
+	ret = namedshm_copy_args(&args, sizeof(args),
+				 offsetofend(struct namedshm_set_perm, pad),
+				 uarg, &argsz);
+	if (ret)
+		return ret;
+	if (args.flags & ~NAMEDSHM_SET_PERM_MASK || args.pad)
+		return -EINVAL;
+	if (args.flags & NAMEDSHM_SET_UID) {
+		uid = make_kuid(current_user_ns(), args.uid);
+		if (!uid_valid(uid))
+			return -EINVAL;
+	}
+	if (args.flags & NAMEDSHM_SET_GID) {
+		gid = make_kgid(current_user_ns(), args.gid);
+		if (!gid_valid(gid))
+			return -EINVAL;
+	}
+	if ((args.flags & NAMEDSHM_SET_MODE) && (args.mode & ~0777U))
+		return -EINVAL;
+
+	/* Asked before the lock: ns_capable() may audit. */
+	cap = ns_capable(r->ns->user_ns, CAP_IPC_OWNER);
+	spin_lock(&r->perm_lock);
+	if (!cap && !uid_eq(current_euid(), r->uid)) {
+		spin_unlock(&r->perm_lock);
+		return -EPERM;
+	}
+	if (args.flags & NAMEDSHM_SET_UID)
+		r->uid = uid;
+	if (args.flags & NAMEDSHM_SET_GID)
+		r->gid = gid;
+	if (args.flags & NAMEDSHM_SET_MODE)
+		r->mode = args.mode;
+	spin_unlock(&r->perm_lock);
+	return 0;
+}
+
 static long namedshm_handle_ioctl(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
 	switch (NAMEDSHM_IOC_BASE(cmd)) {
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_REGION_INFO):
 		return namedshm_region_info(file, (void __user *)arg);
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SET_PERM):
+		return namedshm_set_perm(file, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -610,6 +821,8 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		return -EINVAL;
+	/* Nor may mremap() grow a mapping past the region. */
+	namedshm_vm_flags_set(vma, VM_DONTEXPAND);
 
 	/*
 	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
@@ -738,6 +951,9 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 {
 	struct namedshm_region *r = v;
 	unsigned int handles;
+	umode_t mode;
+	kuid_t uid;
+	kgid_t gid;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "size handles mapped uid gid mode name\n");
@@ -749,10 +965,15 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 	handles = refcount_read(&r->handles);
 	if (!handles)
 		return 0; /* being removed */
+	spin_lock(&r->perm_lock);
+	uid = r->uid;
+	gid = r->gid;
+	mode = r->mode;
+	spin_unlock(&r->perm_lock);
 	seq_printf(m, "%llu %u %d %u %u %04o ", r->size, handles,
 		   mapping_mapped(r->file->f_mapping) ? 1 : 0,
-		   from_kuid_munged(seq_user_ns(m), r->uid),
-		   from_kgid_munged(seq_user_ns(m), r->gid), r->mode);
+		   from_kuid_munged(seq_user_ns(m), uid),
+		   from_kgid_munged(seq_user_ns(m), gid), mode);
 	namedshm_seq_name(m, r->name, r->name_len);
 	seq_putc(m, '\n');
 	return 0;

@@ -611,8 +611,8 @@ TEST_F(ns, size_rules)
 	EXPECT_EQ(PAGE, di.page_size);
 	EXPECT_EQ(0, di.regions);
 	EXPECT_EQ(0, di.committed);
-	EXPECT_EQ(0, di.reserved[0] | di.reserved[1] | di.reserved[2] |
-			     di.reserved[3]);
+	EXPECT_NE(0, di.max_regions);
+	EXPECT_NE(0, di.max_user_regions);
 
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, name, NSH_CREATE, 0600, 0, NULL,
 				    NULL));

@@ -106,8 +106,15 @@ struct namedshm_open {
  * @page_size:       out: the kernel's page size
  * @max_region_size: out: largest size a region may have, in bytes
  * @regions:         out: live regions, named and unnamed
- * @committed:       out: bytes of all live regions
- * @reserved:        out: zero
+ * @committed:       out: bytes of all live anonymous regions
+ * @max_regions:     out: most live regions in all
+ * @max_total_bytes: out: most bytes of anonymous regions in all, 0: no limit
+ * @max_user_regions: out: most live regions created by one user
+ * @max_user_bytes:  out: most bytes of anonymous regions created by one
+ *                   user, 0: no limit
+ *
+ * Counts and limits are system-wide.  Creating past a count or byte limit
+ * fails with ENOSPC.
  */
 struct namedshm_device_info {
 	__u32 argsz;
@@ -117,7 +124,10 @@ struct namedshm_device_info {
 	__u64 max_region_size;
 	__u64 regions;
 	__u64 committed;
-	__u64 reserved[4];
+	__u64 max_regions;
+	__u64 max_total_bytes;
+	__u64 max_user_regions;
+	__u64 max_user_bytes;
 };
 
 /* struct namedshm_region_info.flags */
@@ -162,6 +172,35 @@ struct namedshm_region_info {
 	__u64 reserved[2];
 };
 
+/* struct namedshm_set_perm.flags: which fields to set */
+#define NAMEDSHM_SET_UID (1U << 0)
+#define NAMEDSHM_SET_GID (1U << 1)
+#define NAMEDSHM_SET_MODE (1U << 2)
+#define NAMEDSHM_SET_PERM_MASK \
+	(NAMEDSHM_SET_UID | NAMEDSHM_SET_GID | NAMEDSHM_SET_MODE)
+
+/**
+ * struct namedshm_set_perm - argument of NAMEDSHM_IOC_SET_PERM
+ * @argsz: in: sizeof(struct namedshm_set_perm)
+ * @flags: in: NAMEDSHM_SET_*: the fields to change
+ * @uid:   in: new owner, in the caller's user namespace (EINVAL if unmapped)
+ * @gid:   in: new group, likewise
+ * @mode:  in: new permission bits (0777 mask)
+ * @pad:   must be zero
+ *
+ * Only the owner, or a holder of CAP_IPC_OWNER over the region's IPC
+ * namespace, may change them (EPERM).  Handles already open keep their
+ * access; later opens are checked against the new values.
+ */
+struct namedshm_set_perm {
+	__u32 argsz;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 pad;
+};
+
 #define NAMEDSHM_IOC_MAGIC 0xD7
 
 /* On /dev/namedshm: create or open a region; returns a handle fd. */
@@ -172,5 +211,8 @@ struct namedshm_region_info {
 /* On a handle: what the handle refers to. */
 #define NAMEDSHM_IOC_REGION_INFO \
 	_IOWR(NAMEDSHM_IOC_MAGIC, 0x10, struct namedshm_region_info)
+/* On a handle: change the region's owner, group or mode. */
+#define NAMEDSHM_IOC_SET_PERM \
+	_IOW(NAMEDSHM_IOC_MAGIC, 0x11, struct namedshm_set_perm)
 
 #endif /* _UAPI_LINUX_NAMEDSHM_H */
