@@ -73,8 +73,8 @@ static DWORD open_error(const char *path, int err)
 	}
 }
 
-static HANDLE create_file(const char *path, DWORD access, LPSECURITY_ATTRIBUTES sa,
-			  DWORD disposition)
+static HANDLE create_file(const char *path, DWORD access,
+			  LPSECURITY_ATTRIBUTES sa, DWORD disposition)
 {
 	int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd = -1, tries;
 	unsigned int rights = 0;

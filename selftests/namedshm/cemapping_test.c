@@ -1837,7 +1837,7 @@ TEST_F(ce, successful_calls_leave_last_error_alone)
 TEST_F(ce, duplicate_handle)
 {
 	const char *name = uname_("dup");
-	HANDLE h, d, r, x;
+	HANDLE h, d, r, x, u;
 	char *p;
 	int nro, nrw;
 
@@ -1902,6 +1902,19 @@ TEST_F(ce, duplicate_handle)
 	EXPECT_TRUE(CloseHandle(x));
 	EXPECT_TRUE(CloseHandle(r));
 	EXPECT_EQ(1, nsh_listing(name, NULL));
+
+	/* Unnamed objects too (the layer refuses the write views). */
+	u = create_rw(NULL, PAGE);
+	ASSERT_NE(NULL, u);
+	ASSERT_TRUE(DuplicateHandle(GetCurrentProcess(), u, GetCurrentProcess(),
+				    &r, FILE_MAP_READ, FALSE,
+				    DUPLICATE_CLOSE_SOURCE));
+	EXPECT_EQ(NULL, MapViewOfFile(r, FILE_MAP_WRITE, 0, 0, 0));
+	EXPECT_EQ(ERROR_ACCESS_DENIED, GetLastError());
+	p = MapViewOfFile(r, FILE_MAP_READ, 0, 0, 0);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(UnmapViewOfFile(p));
+	EXPECT_TRUE(CloseHandle(r));
 	/* No target: only closes the source. */
 	EXPECT_TRUE(DuplicateHandle(GetCurrentProcess(), d, NULL, NULL, 0,
 				    FALSE, DUPLICATE_CLOSE_SOURCE));
@@ -2675,6 +2688,10 @@ TEST_F(ce, file_access_limits_the_mapping)
 					   NULL));
 	EXPECT_EQ(ERROR_ACCESS_DENIED, GetLastError());
 	EXPECT_EQ(NULL, CreateFileMappingA(z, NULL, PAGE_READONLY, 0, 0, NULL));
+	EXPECT_EQ(ERROR_ACCESS_DENIED, GetLastError());
+	/* Files never have execute access here. */
+	EXPECT_EQ(NULL, CreateFileMappingA(r, NULL, PAGE_EXECUTE_READ, 0, 0,
+					   NULL));
 	EXPECT_EQ(ERROR_ACCESS_DENIED, GetLastError());
 
 	/* PAGE_READONLY works; views are read or copy only. */
