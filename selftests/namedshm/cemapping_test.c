@@ -1042,7 +1042,7 @@ TEST_F(ce, close_handle_bad_handles_touch_nothing)
 	close(fd);
 }
 
-TEST_F(ce, stale_handle_stays_invalid_after_slot_reuse)
+TEST_F_TIMEOUT(ce, stale_handle_stays_invalid_after_slot_reuse, 120)
 {
 	HANDLE old, cur;
 	char *p;
@@ -2035,7 +2035,7 @@ static void *last_error_thread(void *arg)
 	return NULL;
 }
 
-TEST_F(ce, last_error_is_per_thread)
+TEST_F_TIMEOUT(ce, last_error_is_per_thread, 120)
 {
 	struct thread_arg args[NTHREADS];
 	pthread_t th[NTHREADS];
@@ -2084,7 +2084,7 @@ static void *create_thread(void *arg)
 	return NULL;
 }
 
-TEST_F(ce, concurrent_create_of_one_name)
+TEST_F_TIMEOUT(ce, concurrent_create_of_one_name, 120)
 {
 	struct thread_arg args[NTHREADS];
 	pthread_t th[NTHREADS];
@@ -2174,7 +2174,7 @@ static void *race_forger(void *arg)
 	return NULL;
 }
 
-TEST_F(ce, close_races_with_map_and_forged_closes)
+TEST_F_TIMEOUT(ce, close_races_with_map_and_forged_closes, 120)
 {
 	struct race r = { 0 };
 	pthread_t th[3];
@@ -2234,7 +2234,7 @@ static void *close_once_thread(void *arg)
 	return NULL;
 }
 
-TEST_F(ce, concurrent_close_of_one_handle_succeeds_once)
+TEST_F_TIMEOUT(ce, concurrent_close_of_one_handle_succeeds_once, 120)
 {
 	struct thread_arg args[NTHREADS];
 	pthread_t th[NTHREADS];
@@ -2290,7 +2290,7 @@ static void *view_thread(void *arg)
 	return NULL;
 }
 
-TEST_F(ce, concurrent_views)
+TEST_F_TIMEOUT(ce, concurrent_views, 120)
 {
 	struct thread_arg args[NTHREADS];
 	pthread_t th[NTHREADS];
