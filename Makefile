@@ -57,16 +57,20 @@ tests: harness lib
 	done
 
 # Examples link statically against libnamedshm.a so they run in the VM.
-EXAMPLES := native-writer native-reader
+EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
 	-I$(CURDIR)/include -I$(CURDIR)/include/uapi
 
 examples: lib $(patsubst %,$(BUILD)/examples/%,$(EXAMPLES))
 
-$(BUILD)/examples/%: examples/%.c examples/*.h $(BUILD)/userspace/libnamedshm.a
+$(BUILD)/examples/%: examples/%.c examples/*.h include/*.h \
+		$(BUILD)/userspace/libnamedshm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(EXAMPLE_CFLAGS) $< -L$(BUILD)/userspace -l:libnamedshm.a \
 		-pthread -o $@
+	@# CE examples must also build as UNICODE programs.
+	@case $< in examples/ce-*) \
+		$(CC) $(EXAMPLE_CFLAGS) -DUNICODE -fsyntax-only $< ;; esac
 
 check:
 	bash scripts/check

@@ -61,9 +61,9 @@ extern "C" {
 
 /* Version of the library (not of the kernel ABI, NAMEDSHM_ABI_VERSION). */
 #define NAMEDSHM_VERSION_MAJOR 1
-#define NAMEDSHM_VERSION_MINOR 0
+#define NAMEDSHM_VERSION_MINOR 1
 #define NAMEDSHM_VERSION_PATCH 0
-#define NAMEDSHM_VERSION_STRING "1.0.0"
+#define NAMEDSHM_VERSION_STRING "1.1.0"
 
 /**
  * struct namedshm_result - what namedshm_open_ex() found or made
@@ -115,8 +115,15 @@ struct namedshm_stat {
  * @pad:             zero
  * @max_region_size: largest size in bytes a new region may have
  * @regions:         live regions right now, named and unnamed, system-wide
- * @committed:       bytes of all live regions, system-wide
- * @reserved:        set to zero; later library versions may return more here
+ * @committed:       bytes of all live anonymous regions, system-wide
+ * @max_regions:     most live regions in all (creating more: ENOSPC)
+ * @max_total_bytes: most bytes of anonymous regions in all, 0: no limit
+ * @max_user_regions: most live regions one user may have created
+ * @max_user_bytes:  most bytes of anonymous regions one user may have
+ *                   created, 0: no limit
+ *
+ * The limits are the module's parameters (see README.md), which root may
+ * change at any time.
  */
 struct namedshm_limits {
 	uint32_t abi_version;
@@ -126,7 +133,10 @@ struct namedshm_limits {
 	uint64_t max_region_size;
 	uint64_t regions;
 	uint64_t committed;
-	uint64_t reserved[4];
+	uint64_t max_regions;
+	uint64_t max_total_bytes;
+	uint64_t max_user_regions;
+	uint64_t max_user_bytes;
 };
 
 /**
@@ -247,9 +257,37 @@ int namedshm_stat(int fd, struct namedshm_stat *st);
 int namedshm_device_info(struct namedshm_limits *out);
 
 /**
+ * namedshm_fchmod() - change the permission bits of the region behind a handle
+ * @fd:   any handle of the region (read-only ones too)
+ * @mode: new permission bits, 0777 mask
+ *
+ * Only the region's owner, or a process with CAP_IPC_OWNER over the
+ * region's IPC namespace, may.  Handles already open keep their access;
+ * later opens are checked against the new mode.
+ *
+ * Return: 0, or -1 with errno: EPERM (not the owner), EINVAL (@mode has
+ * bits outside 0777), EBADF, ENOTTY (@fd is not a handle).
+ */
+int namedshm_fchmod(int fd, mode_t mode);
+
+/**
+ * namedshm_fchown() - change the owner and group of the region behind a handle
+ * @fd:    any handle of the region
+ * @owner: new owner, or (uid_t)-1 to keep it
+ * @group: new group, or (gid_t)-1 to keep it
+ *
+ * The same rights as namedshm_fchmod().  Unlike fchown(), the owner may
+ * give the region away (as with System V IPC_SET).
+ *
+ * Return: 0, or -1 with errno: EPERM, EINVAL (an id without a mapping in
+ * the caller's user namespace), EBADF, ENOTTY.
+ */
+int namedshm_fchown(int fd, uid_t owner, gid_t group);
+
+/**
  * namedshm_version() - version of the library that is running
  *
- * Return: a static string, "MAJOR.MINOR.PATCH" ("1.0.0"); compare with
+ * Return: a static string, "MAJOR.MINOR.PATCH" ("1.1.0"); compare with
  * NAMEDSHM_VERSION_STRING to detect a header/library mismatch.  Never
  * fails.
  */

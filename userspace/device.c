@@ -118,7 +118,11 @@ long namedshm__dev_ioctl(unsigned long cmd, void *arg)
 	err = errno;
 	if (err == ENOENT || err == EEXIST || err == EACCES)
 		return ret;
-	if (err != EBADF && dev_is_device(fd)) {
+	/*
+	 * Still the device: the error is the device's answer (EBADF too: a
+	 * bad backing_fd).  Otherwise the descriptor went stale: reopen.
+	 */
+	if (dev_is_device(fd)) {
 		errno = err == ENOTTY ? ENODEV : err;
 		return -1;
 	}

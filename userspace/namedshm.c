@@ -151,7 +151,51 @@ NAMEDSHM_EXPORT int namedshm_device_info(struct namedshm_limits *out)
 	out->max_region_size = info.max_region_size;
 	out->regions = info.regions;
 	out->committed = info.committed;
+	out->max_regions = info.max_regions;
+	out->max_total_bytes = info.max_total_bytes;
+	out->max_user_regions = info.max_user_regions;
+	out->max_user_bytes = info.max_user_bytes;
 	return 0;
+}
+
+static int set_perm(int fd, uint32_t flags, uid_t uid, gid_t gid,
+		    mode_t mode)
+{
+	struct namedshm_set_perm args;
+
+	memset(&args, 0, sizeof(args));
+	args.argsz = sizeof(args);
+	args.flags = flags;
+	args.uid = (uint32_t)uid;
+	args.gid = (uint32_t)gid;
+	args.mode = (uint32_t)mode;
+	if (!flags)
+		return 0;
+	return ioctl(fd, NAMEDSHM_IOC_SET_PERM, &args) ? -1 : 0;
+}
+
+NAMEDSHM_EXPORT int namedshm_fchmod(int fd, mode_t mode)
+{
+	if (mode & ~(mode_t)0777)
+		return fail(EINVAL);
+	return set_perm(fd, NAMEDSHM_SET_MODE, 0, 0, mode);
+}
+
+NAMEDSHM_EXPORT int namedshm_fchown(int fd, uid_t owner, gid_t group)
+{
+	uint32_t flags = 0;
+
+	if (owner != (uid_t)-1)
+		flags |= NAMEDSHM_SET_UID;
+	if (group != (gid_t)-1)
+		flags |= NAMEDSHM_SET_GID;
+	/* Like fchown(fd, -1, -1): a valid no-op, but fd must be a handle. */
+	if (!flags) {
+		struct namedshm_stat st;
+
+		return namedshm_stat(fd, &st);
+	}
+	return set_perm(fd, flags, owner, group, 0);
 }
 
 NAMEDSHM_EXPORT const char *namedshm_version(void)

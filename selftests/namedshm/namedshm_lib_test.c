@@ -215,4 +215,51 @@ TEST(missing_device_is_enodev)
 	ASSERT_EQ(0, rename("/dev/namedshm.moved", NAMEDSHM_DEVICE_PATH));
 }
 
+TEST(fchmod_and_fchown)
+{
+	struct namedshm_limits lim;
+	struct namedshm_stat st;
+	int fd, other, status;
+	pid_t pid;
+
+	fd = namedshm_open("lib-perm", O_RDWR | O_CREAT, 0600, 1);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, namedshm_fchmod(fd, 0640));
+	ASSERT_EQ(0, namedshm_stat(fd, &st));
+	EXPECT_EQ(0640, st.mode);
+	EXPECT_EQ(-1, namedshm_fchmod(fd, 01640));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, namedshm_fchown(fd, 1000, (gid_t)-1));
+	ASSERT_EQ(0, namedshm_stat(fd, &st));
+	EXPECT_EQ(1000, st.uid);
+	EXPECT_EQ(0, st.gid);
+	EXPECT_EQ(0, namedshm_fchown(fd, (uid_t)-1, (gid_t)-1));
+
+	/* Another user may neither chmod nor chown it. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(1001, 1001, 1001) || setresuid(1001, 1001, 1001))
+			_exit(100);
+		if (namedshm_fchmod(fd, 0666) != -1 || errno != EPERM)
+			_exit(1);
+		if (namedshm_fchown(fd, 1001, 1001) != -1 || errno != EPERM)
+			_exit(2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+
+	other = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	EXPECT_EQ(-1, namedshm_fchmod(other, 0600));
+	EXPECT_EQ(ENOTTY, errno);
+	close(other);
+	close(fd);
+
+	ASSERT_EQ(0, namedshm_device_info(&lim));
+	EXPECT_NE(0, lim.max_regions);
+	EXPECT_NE(0, lim.max_user_regions);
+	EXPECT_LE(lim.max_user_regions, lim.max_regions);
+}
+
 TEST_HARNESS_MAIN

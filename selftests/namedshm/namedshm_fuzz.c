@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl and mmap fuzzer for /dev/namedshm and its handles: random
+ * commands (ours and foreign), flag words, sizes, argsz values, names
+ * and pointers (valid, NULL, unmapped, misaligned, straddling into an
+ * unmapped page, kernel addresses), random mmap ranges and protections.
+ * The kernel must answer every call with a result or a clean error; the
+ * test VM fails the run on any kernel splat.  Afterwards, with every
+ * handle closed, no region may be left alive.
+ *
+ * usage: namedshm_fuzz [-n CALLS] [-s SEED]
+ * CALLS defaults to $NAMEDSHM_FUZZ_CALLS, else 20000.  The seed is printed
+ * first, so a failing run replays with -s.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+#include "namedshm_util.h"
+
+#define MAX_HANDLES 64
+
+static uint64_t rng;
+static long page;
+static char *buf;	/* a page of arguments, followed by an unmapped page */
+static char *hole;	/* an unmapped page */
+
+static uint64_t next(void)
+{
+	/* splitmix64 */
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t pick(const uint64_t *v, size_t n)
+{
+	return v[next() % n];
+}
+
+static uint64_t any_pointer(void)
+{
+	static const uint64_t kernel[] = {
+		0xffff888000000000ULL, 0xffffffff81000000ULL,
+		0xffffc90000000000ULL, 0xfffffffffffff000ULL,
+		0x0000800000000000ULL, 8, 1,
+	};
+
+	switch (next() % 8) {
+	case 0:
+		return 0;
+	case 1:
+		return (uintptr_t)hole + next() % page;
+	case 2:
+		/* Straddles into the unmapped page after buf. */
+		return (uintptr_t)buf + page - 1 - next() % 16;
+	case 3:
+		return pick(kernel, sizeof(kernel) / sizeof(kernel[0]));
+	case 4:
+		return next();
+	default:
+		return (uintptr_t)buf + next() % 256;
+	}
+}
+
+static uint32_t any_u32(void)
+{
+	static const uint64_t v[] = { 0, 1, 2, 3, 7, 0x3f, 0x40, 0x1ff,
+				      0x777, 0x1000, 0x7fffffff, 0x80000000,
+				      0xffffffff, NAMEDSHM_NAME_MAX,
+				      NAMEDSHM_NAME_MAX + 1 };
+
+	return next() % 3 ? (uint32_t)pick(v, sizeof(v) / sizeof(v[0])) :
+			    (uint32_t)next();
+}
+
+static uint64_t any_size(void)
+{
+	static const uint64_t v[] = { 0, 1, 4095, 4096, 4097, 65536,
+				      1ULL << 30, 1ULL << 40, (1ULL << 40) + 1,
+				      ~0ULL, ~0ULL - 4095, 1ULL << 63 };
+
+	return next() % 4 ? pick(v, sizeof(v) / sizeof(v[0])) : next();
+}
+
+static uint32_t any_argsz(uint32_t real)
+{
+	static const uint64_t v[] = { 0, 4, 8, 39, 40, 47, 48, 56, 64, 4096,
+				      4097, 0xffffffff };
+
+	return next() % 2 ? real : (uint32_t)pick(v, sizeof(v) / sizeof(v[0]));
+}
+
+/* A name: mostly one of a few, so that opens find what creates made. */
+static void fill_name(struct namedshm_open *o)
+{
+	char *name = buf + 1024;
+	unsigned int len;
+
+	switch (next() % 6) {
+	case 0:
+		o->name = any_pointer();
+		o->name_len = any_u32();
+		return;
+	case 1:
+		/* Random bytes, NULs included now and then. */
+		len = 1 + next() % 64;
+		for (unsigned int i = 0; i < len; i++)
+			name[i] = (char)next();
+		break;
+	default:
+		len = (unsigned int)snprintf(name, 32, "fuzz-%u",
+					     (unsigned int)(next() % 5));
+		break;
+	}
+	o->name = (uintptr_t)name;
+	o->name_len = len;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long calls = 20000, i, ok = 0, failed = 0;
+	const char *env = getenv("NAMEDSHM_FUZZ_CALLS");
+	int handles[MAX_HANDLES], nh = 0, dev, opt, fd, j;
+	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	void *maps[16] = { 0 };
+	size_t maplen[16] = { 0 };
+	long live;
+
+	if (env)
+		calls = strtoul(env, NULL, 0);
+	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+		if (opt == 'n')
+			calls = strtoul(optarg, NULL, 0);
+		else if (opt == 's')
+			seed = strtoull(optarg, NULL, 0);
+		else
+			return 2;
+	}
+	rng = seed;
+	page = sysconf(_SC_PAGESIZE);
+
+	ksft_print_header();
+	ksft_set_plan(2);
+	ksft_print_msg("seed %llu, %lu calls (replay: namedshm_fuzz -n %lu -s %llu)\n",
+		       (unsigned long long)seed, calls, calls,
+		       (unsigned long long)seed);
+
+	buf = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	hole = buf + page;
+	munmap(hole, page);
+	munmap(buf + 2 * page, page);
+	dev = nsh_dev();
+	if (dev < 0)
+		ksft_exit_fail_msg("open: %s\n", strerror(errno));
+
+	/* Count what was really attempted: some draws find nothing to do. */
+	for (i = 0; ok + failed < calls; i++) {
+		unsigned int what = next() % 16;
+		int target = nh && next() % 2 ? handles[next() % nh] : dev;
+		unsigned long cmd;
+		long ret;
+
+		memset(buf, 0, 1024);
+		if (what < 6) {
+			/* NAMEDSHM_IOC_OPEN, mostly well-formed. */
+			struct namedshm_open *o = (void *)buf;
+
+			o->argsz = any_argsz(sizeof(*o));
+			o->flags = next() % 3 ? (uint32_t)(next() & 0x3f) :
+						any_u32();
+			fill_name(o);
+			if (next() % 5 == 0) {
+				o->name = 0;
+				o->name_len = next() % 2 ? 0 : any_u32();
+			}
+			o->mode = next() % 4 ? 0600 : any_u32();
+			o->size = next() % 3 ? 1 + next() % (4 * page) :
+					       any_size();
+			o->pad = next() % 8 ? 0 : any_u32();
+			o->backing_fd = next() % 2 ? (uint32_t)(next() % 8) :
+						     any_u32();
+			o->pad2 = next() % 8 ? 0 : any_u32();
+			ret = ioctl(target, NAMEDSHM_IOC_OPEN,
+				    next() % 10 ? (void *)o :
+						  (void *)(uintptr_t)any_pointer());
+			if (ret >= 0) {
+				if (nh < MAX_HANDLES) {
+					handles[nh++] = (int)ret;
+				} else {
+					j = next() % nh;
+					close(handles[j]);
+					handles[j] = (int)ret;
+				}
+			}
+		} else if (what < 8) {
+			/* Info and permission ioctls with random contents. */
+			static const unsigned long cmds[] = {
+				NAMEDSHM_IOC_DEVICE_INFO,
+				NAMEDSHM_IOC_REGION_INFO,
+				NAMEDSHM_IOC_SET_PERM,
+			};
+			uint32_t *w = (void *)buf;
+
+			for (j = 0; j < 24; j++)
+				w[j] = next() % 3 ? 0 : any_u32();
+			w[0] = any_argsz(96);
+			if (next() % 2) {
+				/* A name buffer for REGION_INFO. */
+				uint64_t p = any_pointer();
+
+				memcpy(buf + 40, &p, sizeof(p));
+			}
+			cmd = cmds[next() % 3];
+			ret = ioctl(target, cmd,
+				    next() % 8 ? (void *)buf :
+						 (void *)(uintptr_t)any_pointer());
+		} else if (what < 11) {
+			/* Any command at all: ours with odd bits, or foreign. */
+			cmd = next() % 2 ?
+				      _IOC(next() % 4, NAMEDSHM_IOC_MAGIC,
+					   next() % 0x20, next() % 0x400) :
+				      (unsigned long)next();
+			ret = ioctl(target, cmd, (void *)(uintptr_t)any_pointer());
+		} else if (what < 14) {
+			/* mmap a random range of a random handle. */
+			int slot = next() % 16;
+			size_t len = (1 + next() % 8) * page;
+			int prot = (int)(next() % 8);
+
+			if (!nh)
+				continue;
+			if (maps[slot])
+				munmap(maps[slot], maplen[slot]);
+			maps[slot] = mmap(NULL, len, prot,
+					  next() % 2 ? MAP_SHARED : MAP_PRIVATE,
+					  handles[next() % nh],
+					  (off_t)(next() % 8) * page);
+			if (maps[slot] == MAP_FAILED) {
+				maps[slot] = NULL;
+				ret = -1;
+			} else {
+				maplen[slot] = len;
+				if (prot & PROT_WRITE)
+					((volatile char *)maps[slot])[0] = 1;
+				else if (prot & PROT_READ)
+					(void)((volatile char *)maps[slot])[0];
+				ret = 0;
+			}
+		} else if (what < 15) {
+			/* mprotect / mremap an existing mapping. */
+			int slot = next() % 16;
+
+			if (!maps[slot])
+				continue;
+			if (next() % 2) {
+				ret = mprotect(maps[slot], maplen[slot],
+					       (int)(next() % 8));
+			} else {
+				size_t len = (1 + next() % 16) * page;
+				void *p = mremap(maps[slot], maplen[slot], len,
+						 MREMAP_MAYMOVE);
+
+				ret = p == MAP_FAILED ? -1 : 0;
+				if (p != MAP_FAILED) {
+					maps[slot] = p;
+					maplen[slot] = len;
+				}
+			}
+		} else {
+			/* Close a handle, or dup one. */
+			if (!nh)
+				continue;
+			j = next() % nh;
+			if (next() % 2) {
+				close(handles[j]);
+				handles[j] = handles[--nh];
+				ret = 0;
+			} else {
+				fd = dup(handles[j]);
+				ret = fd;
+				if (fd >= 0 && nh < MAX_HANDLES)
+					handles[nh++] = fd;
+				else if (fd >= 0)
+					close(fd);
+			}
+		}
+		if (ret < 0)
+			failed++;
+		else
+			ok++;
+	}
+
+	for (j = 0; j < 16; j++)
+		if (maps[j])
+			munmap(maps[j], maplen[j]);
+	for (j = 0; j < nh; j++)
+		close(handles[j]);
+	ksft_print_msg("%lu calls: %lu succeeded, %lu failed cleanly (%lu draws)\n",
+		       calls, ok, failed, i);
+	ksft_test_result(ok > calls / 50 && failed > calls / 50,
+			 "both successes and clean failures happened\n");
+	close(dev);
+	live = nsh_live_regions();
+	ksft_test_result(live == 0 && nsh_listing(NULL, NULL) == 0,
+			 "nothing left alive after closing every handle (%ld)\n",
+			 live);
+	ksft_finished();
+}
