@@ -88,3 +88,10 @@ clean:
 	rm -rf $(BUILD)
 	rm -f module/*.o module/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd \
 		Module.symvers modules.order
+
+# Benchmarks, not tests (make check never runs them): see BENCHMARKS.md.
+#   make bench [KERNEL="6.1 6.12"] [QUICK=1] [ONLY=B1,B4]
+.PHONY: bench
+bench:
+	bash scripts/bench $(if $(KERNEL),--kernel "$(KERNEL)") \
+		$(if $(QUICK),--quick) $(if $(ONLY),--only "$(ONLY)")
