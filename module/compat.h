@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernel versions namedshm builds against
- * (Debian 6.1 and 6.12, mainline up to 7.2) lives in this file, and
+ * (Debian 6.1 and 6.12, Debian unstable's 7.2) lives in this file, and
  * nowhere else.
  */
 #ifndef _NAMEDSHM_COMPAT_H
@@ -11,6 +11,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/proc_ns.h>
+#include <linux/shmem_fs.h>
 #include <linux/version.h>
 
 /*
@@ -47,6 +48,24 @@ static inline bool namedshm_can_mmap(struct file *file)
 	return file->f_op->mmap || file->f_op->mmap_prepare;
 #else
 	return file->f_op->mmap;
+#endif
+}
+
+/*
+ * An unlinked shmem file of @size bytes.  Of @vm_flags only VM_NORESERVE
+ * (skip the up-front commit accounting) means anything to shmem.  From 7.0
+ * shmem_file_setup() takes a vma_flags_t bitmap instead of VM_* bits.
+ */
+static inline struct file *
+namedshm_shmem_file_setup(const char *name, loff_t size, unsigned long vm_flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+	return shmem_file_setup(name, size,
+				(vm_flags & VM_NORESERVE) ?
+					mk_vma_flags(VMA_NORESERVE_BIT) :
+					EMPTY_VMA_FLAGS);
+#else
+	return shmem_file_setup(name, size, vm_flags);
 #endif
 }
 

@@ -379,7 +379,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 			r->flags |= NAMEDSHM_REGION_RESERVE;
 		}
 		namedshm_file_name(fname, sizeof(fname), name, len);
-		r->file = shmem_file_setup(fname, size, vm_flags);
+		r->file = namedshm_shmem_file_setup(fname, size, vm_flags);
 		if (IS_ERR(r->file)) {
 			struct file *err = r->file;
 
