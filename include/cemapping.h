@@ -278,6 +278,22 @@ HANDLE WINAPI CreateFileForMappingW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
 				    DWORD dwFlagsAndAttributes,
 				    HANDLE hTemplateFile);
 
+/*
+ * namedshm extension, not Win32: who may open the objects this process
+ * creates.  Like Windows' default security, the layer gives access to the
+ * creating user only: permission bits 0600.  Cooperating programs of
+ * different users widen that, for the whole process, either with this call
+ * or by starting with the environment variable NAMEDSHM_CE_MODE set to an
+ * octal mode (e.g. NAMEDSHM_CE_MODE=0660; a value that is not an octal
+ * number within 0777 is ignored).  The call wins over the variable.
+ *
+ * @mode: new permission bits (0777 mask) for objects created from now on,
+ *        or -1 to change nothing.
+ * Returns the previous mode, or -1 with errno EINVAL for a bad @mode.
+ * Objects created earlier keep their mode (namedshm_fchmod() changes it).
+ */
+int namedshm_ce_object_mode(int mode);
+
 #ifdef UNICODE
 #define CreateFileMapping CreateFileMappingW
 #define OpenFileMapping OpenFileMappingW

@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +44,49 @@
  * The permission bits of every region the layer creates: the creating
  * user only.  This is the one place to change them.
  */
+/* -1 until first use, then the mode objects are created with. */
+static _Atomic int object_mode = -1;
+
+static int initial_object_mode(void)
+{
+	const char *env = getenv("NAMEDSHM_CE_MODE");
+	char *end;
+	long v;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtol(env, &end, 8);
+		if (!errno && !*end && v >= 0 && v <= 0777)
+			return (int)v;
+	}
+	return 0600;
+}
+
 mode_t ce_object_mode(void)
 {
-	return 0600;
+	int mode = atomic_load(&object_mode), unset = -1;
+
+	if (mode >= 0)
+		return (mode_t)mode;
+	mode = initial_object_mode();
+	/* A concurrent namedshm_ce_object_mode() call wins. */
+	if (!atomic_compare_exchange_strong(&object_mode, &unset, mode))
+		mode = unset;
+	return (mode_t)mode;
+}
+
+NAMEDSHM_EXPORT int namedshm_ce_object_mode(int mode)
+{
+	int old;
+
+	if (mode < -1 || mode > 0777) {
+		errno = EINVAL;
+		return -1;
+	}
+	old = (int)ce_object_mode();
+	if (mode >= 0)
+		old = atomic_exchange(&object_mode, mode);
+	return old;
 }
 
 size_t ce_utf16_len(const WCHAR *s)

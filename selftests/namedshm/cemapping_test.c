@@ -2845,6 +2845,92 @@ TEST_F(ce, file_handles_duplicate)
 
 /* ---- children ------------------------------------------------------------ */
 
+/* ---- who may open what this process creates ------------------------------ */
+
+/* In a child as uid 1001: open @name with @access; returns GetLastError. */
+static int open_as_other_user(const char *name, DWORD access)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		HANDLE h;
+
+		if (setgroups(0, NULL) || setresgid(1001, 1001, 1001) ||
+		    setresuid(1001, 1001, 1001))
+			_exit(200);
+		h = OpenFileMappingA(access, FALSE, name);
+		_exit(h ? 0 : (int)GetLastError());
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Run a child with NAMEDSHM_CE_MODE=@env that creates @name. */
+static int create_with_env(const char *env, const char *name,
+			   const char *expect)
+{
+	char var[64];
+	char *argv[] = { "self", "--child", "envmode", (char *)name,
+			 (char *)expect, NULL };
+	char *envp[] = { var, NULL };
+	int status;
+	pid_t pid;
+
+	snprintf(var, sizeof(var), "NAMEDSHM_CE_MODE=%s", env);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		execve("/proc/self/exe", argv, envp);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(ce, objects_are_for_the_creator_unless_widened)
+{
+	struct nsh_entry e;
+	HANDLE h, w;
+
+	/* By default: the creating user only. */
+	h = create_rw("Local\\ModeDefault", PAGE);
+	ASSERT_NE(NULL, h);
+	ASSERT_EQ(1, nsh_listing("ModeDefault", &e));
+	EXPECT_EQ(0600, e.mode);
+	EXPECT_EQ(ERROR_ACCESS_DENIED,
+		  open_as_other_user("ModeDefault", FILE_MAP_READ));
+
+	/* Widened for this process by the call. */
+	EXPECT_EQ(0600, namedshm_ce_object_mode(0666));
+	w = create_rw("ModeWide", PAGE);
+	ASSERT_NE(NULL, w);
+	ASSERT_EQ(1, nsh_listing("ModeWide", &e));
+	EXPECT_EQ(0666, e.mode);
+	EXPECT_EQ(0, open_as_other_user("ModeWide", FILE_MAP_ALL_ACCESS));
+	/* Objects created before keep their mode. */
+	EXPECT_EQ(ERROR_ACCESS_DENIED,
+		  open_as_other_user("ModeDefault", FILE_MAP_READ));
+	EXPECT_EQ(-1, namedshm_ce_object_mode(01000));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, namedshm_ce_object_mode(-2));
+	EXPECT_EQ(0666, namedshm_ce_object_mode(-1));
+	EXPECT_EQ(0666, namedshm_ce_object_mode(0600));
+	EXPECT_TRUE(CloseHandle(h));
+	EXPECT_TRUE(CloseHandle(w));
+
+	/* Or by the environment; nonsense there changes nothing. */
+	EXPECT_EQ(0, create_with_env("0640", "ModeEnv", "640"));
+	EXPECT_EQ(0, create_with_env("0999", "ModeEnv", "600"));
+	EXPECT_EQ(0, create_with_env("1777", "ModeEnv", "600"));
+	EXPECT_EQ(0, create_with_env("", "ModeEnv", "600"));
+}
+
 /* Child side of the fork+exec tests: argv = self --child MODE NAME ... */
 static int child_main(int argc, char **argv)
 {
@@ -2900,6 +2986,19 @@ static int child_main(int argc, char **argv)
 		    !CloseHandle(h))
 			return 94;
 		return 0;
+	}
+	if (!strcmp(argv[2], "envmode") && argc == 5) {
+		/* Created under $NAMEDSHM_CE_MODE: check the mode it got. */
+		struct nsh_entry e;
+
+		h = create_rw(argv[3], PAGE);
+		if (!h)
+			return 91;
+		if (nsh_listing(argv[3], &e) != 1)
+			return 92;
+		if (e.mode != strtoul(argv[4], NULL, 8))
+			return 93;
+		return CloseHandle(h) ? 0 : 94;
 	}
 	if (!strcmp(argv[2], "inherit") && argc == 6) {
 		/* Did a handle of the object come through exec? */
