@@ -74,12 +74,15 @@
  *    and never run code of this module: the module can be unloaded while
  *    they exist.
  *
- * 4. Memory.  The region holds one reference to region->file, dropped when
- *    the last handle goes (after an RCU grace period, so that lock-free
- *    readers of the table may look at region->file).  The pages are freed
- *    by shmem when the last of that reference and the mappings' references
- *    is gone: memory lives until the last handle AND the last mapping have
- *    gone.
+ * 4. Memory.  The region holds one reference to region->file, dropped at
+ *    once when the last handle goes.  The pages are freed by shmem when
+ *    the last of that reference and the mappings' references is gone:
+ *    memory lives until the last handle AND the last mapping have gone,
+ *    and not a moment longer.  The region structure itself is freed after
+ *    an RCU grace period, for lock-free readers of the table; they never
+ *    dereference region->file (a struct file may be reused at once), only
+ *    region->mapping, the inode's, which inodes free after a grace period
+ *    too.
  *
  * 5. Module.  Handle files and the open device pin the module (fops.owner).
  *    Unloading is refused while any handle or device file is open.
@@ -99,10 +102,8 @@
  *
  * Lookups of existing names take no lock at all: they walk the bucket
  * under rcu_read_lock() and take a handle reference with
- * refcount_inc_not_zero().  Regions are freed with call_rcu().
+ * refcount_inc_not_zero().  Regions are freed with kfree_rcu().
  */
-
-#define NAMEDSHM_HASH_BITS 14
 
 struct namedshm_region {
 	struct hlist_bl_node node;
@@ -111,6 +112,8 @@ struct namedshm_region {
 	/* Table key, with the name: the creator's IPC namespace (counted). */
 	struct ipc_namespace *ns;
 	struct file *file;
+	/* file->f_mapping, for RCU readers of the table (rule 4). */
+	struct address_space *mapping;
 	u64 size;
 	/* Charged to this user's quota (the creator) for its lifetime. */
 	struct namedshm_user *user;
@@ -124,7 +127,12 @@ struct namedshm_region {
 	char name[];
 };
 
-static struct hlist_bl_head namedshm_table[1 << NAMEDSHM_HASH_BITS];
+/* The name table, allocated at load time with 1 << hash_bits buckets. */
+static unsigned int hash_bits = 17;
+module_param(hash_bits, uint, 0444);
+MODULE_PARM_DESC(hash_bits,
+		 "log2 of the name table's buckets, 10..22, at load time");
+static struct hlist_bl_head *namedshm_table;
 
 /*
  * Limits.  Root may change them at run time through
@@ -252,7 +260,7 @@ static const struct file_operations namedshm_handle_fops;
 
 static struct hlist_bl_head *namedshm_bucket(u32 hash)
 {
-	return &namedshm_table[hash_32(hash, NAMEDSHM_HASH_BITS)];
+	return &namedshm_table[hash_32(hash, hash_bits)];
 }
 
 static bool namedshm_match(const struct namedshm_region *r,
@@ -280,21 +288,13 @@ static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
 	return NULL;
 }
 
-static void namedshm_region_free_rcu(struct rcu_head *rcu)
-{
-	struct namedshm_region *r =
-		container_of(rcu, struct namedshm_region, rcu);
-
-	fput(r->file);
-	kfree(r);
-}
-
 static void namedshm_region_destroy(struct namedshm_region *r)
 {
 	namedshm_uncharge(r->user, namedshm_charged_bytes(r));
 	/* Lock-free readers only compare r->ns, never dereference it. */
 	namedshm_put_ipc_ns(r->ns);
-	call_rcu(&r->rcu, namedshm_region_free_rcu);
+	fput(r->file);
+	kfree_rcu(r, rcu);
 }
 
 /* Drop a handle reference; the last one removes the name (rule 2). */
@@ -389,6 +389,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		}
 		r->flags |= NAMEDSHM_REGION_WRITABLE;
 	}
+	r->mapping = r->file->f_mapping;
 
 	if (len)
 		r->flags |= NAMEDSHM_REGION_NAMED;
@@ -908,7 +909,7 @@ static struct namedshm_region *namedshm_seq_at(loff_t *pos)
 	u64 bucket = ((u64)*pos - 1) >> 32;
 	u32 skip = ((u64)*pos - 1) & U32_MAX;
 
-	for (; bucket < ARRAY_SIZE(namedshm_table); bucket++, skip = 0) {
+	for (; bucket < (1ULL << hash_bits); bucket++, skip = 0) {
 		struct namedshm_region *r;
 		struct hlist_bl_node *node;
 		u32 idx = 0;
@@ -921,7 +922,7 @@ static struct namedshm_region *namedshm_seq_at(loff_t *pos)
 			return r;
 		}
 	}
-	*pos = (loff_t)ARRAY_SIZE(namedshm_table) << 32;
+	*pos = (loff_t)(1ULL << hash_bits) << 32;
 	return NULL;
 }
 
@@ -971,7 +972,7 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 	mode = r->mode;
 	spin_unlock(&r->perm_lock);
 	seq_printf(m, "%llu %u %d %u %u %04o ", r->size, handles,
-		   mapping_mapped(r->file->f_mapping) ? 1 : 0,
+		   mapping_mapped(r->mapping) ? 1 : 0,
 		   from_kuid_munged(seq_user_ns(m), uid),
 		   from_kgid_munged(seq_user_ns(m), gid), mode);
 	namedshm_seq_name(m, r->name, r->name_len);
@@ -990,20 +991,34 @@ static int __init namedshm_init(void)
 {
 	int ret;
 
-	if (!proc_create_seq("namedshm", 0444, NULL, &namedshm_seq_ops))
+	if (hash_bits < 10 || hash_bits > 22)
+		return -EINVAL;
+	/* Empty hlist_bl heads are all-zero. */
+	namedshm_table =
+		kvcalloc(1UL << hash_bits, sizeof(*namedshm_table), GFP_KERNEL);
+	if (!namedshm_table)
 		return -ENOMEM;
+	ret = -ENOMEM;
+	if (!proc_create_seq("namedshm", 0444, NULL, &namedshm_seq_ops))
+		goto err_table;
 	ret = misc_register(&namedshm_misc);
 	if (ret)
-		remove_proc_entry("namedshm", NULL);
+		goto err_proc;
+	return 0;
+
+err_proc:
+	remove_proc_entry("namedshm", NULL);
+err_table:
+	kvfree(namedshm_table);
 	return ret;
 }
 
 static void __exit namedshm_exit(void)
 {
+	/* No handle is left (each pins the module), so the table is empty. */
 	misc_deregister(&namedshm_misc);
 	remove_proc_entry("namedshm", NULL);
-	/* Wait for namedshm_region_free_rcu() callbacks. */
-	rcu_barrier();
+	kvfree(namedshm_table);
 }
 
 module_init(namedshm_init);

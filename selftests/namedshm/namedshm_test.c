@@ -1414,6 +1414,68 @@ TEST_F(ns, ipc_namespaces_have_their_own_names)
 	close(sv[1]);
 }
 
+/* Shmem in kB, the per-CPU counters folded first. */
+static long shmem_kb(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			v = -2;
+		close(fd);
+	}
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Shmem:", 6))
+			v = atol(line + 6);
+	fclose(f);
+	return v;
+}
+
+TEST_F(ns, memory_goes_with_the_last_handle_and_mapping)
+{
+	const char *name = nsh_name("memfree");
+	size_t size = 32 << 20;
+	long base, used;
+	int fd;
+	char *p;
+
+	base = shmem_kb();
+	ASSERT_LT(0, base);
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, size, NULL, NULL);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 1, size);
+	/* Other shmem users may shrink a little meanwhile: 256 kB slack. */
+	used = shmem_kb() - base;
+	EXPECT_LE((long)(size >> 10) - 256, used);
+
+	/* The mapping alone keeps it... */
+	close(fd);
+	EXPECT_LE((long)(size >> 10) - 256, shmem_kb() - base);
+	EXPECT_EQ(1, p[size - 1]);
+	/* ...and the moment it goes, so does the memory. */
+	munmap(p, size);
+	EXPECT_GE(64, shmem_kb() - base);
+
+	/* The handle alone keeps it too. */
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, size, NULL, NULL);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 2, size);
+	munmap(p, size);
+	EXPECT_LE((long)(size >> 10) - 256, shmem_kb() - base);
+	close(fd);
+	EXPECT_GE(64, shmem_kb() - base);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--child"))
