@@ -11,6 +11,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/proc_ns.h>
+#include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/version.h>
 
@@ -38,6 +39,25 @@ static inline void namedshm_vm_flags_set(struct vm_area_struct *vma,
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
+#endif
+}
+
+/*
+ * The mm's own choice of a free range.  mm->get_unmapped_area became
+ * mm_get_unmapped_area(mm, ...) in 6.10, which lost its mm in 6.19.
+ */
+static inline unsigned long namedshm_mm_get_unmapped_area(struct file *file,
+							  unsigned long addr,
+							  unsigned long len,
+							  unsigned long pgoff,
+							  unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
 }
 

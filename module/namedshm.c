@@ -20,6 +20,7 @@
 #include <linux/list_bl.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
@@ -843,6 +844,34 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
+/*
+ * Mappings of a handle start on a 64 KiB boundary, the allocation
+ * granularity Win32 views have, so the CE layer maps a view with one
+ * mmap(); and on a PMD boundary when they are that large, so that huge
+ * pages can back them.  A fixed or hinted address is left alone.
+ */
+#define NAMEDSHM_VIEW_ALIGN (64UL << 10)
+
+static unsigned long namedshm_get_unmapped_area(struct file *file,
+						unsigned long addr,
+						unsigned long len,
+						unsigned long pgoff,
+						unsigned long flags)
+{
+	unsigned long align = len >= PMD_SIZE ? PMD_SIZE : NAMEDSHM_VIEW_ALIGN;
+	unsigned long ret;
+
+	if ((flags & MAP_FIXED) || addr || len > TASK_SIZE - align)
+		return namedshm_mm_get_unmapped_area(file, addr, len, pgoff,
+						     flags);
+	ret = namedshm_mm_get_unmapped_area(file, 0, len + align, pgoff, flags);
+	if (IS_ERR_VALUE(ret))
+		return namedshm_mm_get_unmapped_area(file, 0, len, pgoff,
+						     flags);
+	/* [ret, ret + len + align) is free: an aligned start fits in it. */
+	return ALIGN(ret, align);
+}
+
 static int namedshm_handle_release(struct inode *inode, struct file *file)
 {
 	namedshm_region_put(file->private_data);
@@ -880,6 +909,7 @@ static const struct file_operations namedshm_handle_fops = {
 	.owner = THIS_MODULE,
 	.release = namedshm_handle_release,
 	.mmap = namedshm_handle_mmap,
+	.get_unmapped_area = namedshm_get_unmapped_area,
 	.unlocked_ioctl = namedshm_handle_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.show_fdinfo = namedshm_handle_show_fdinfo,

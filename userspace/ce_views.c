@@ -9,7 +9,9 @@
  * other address.
  *
  * Alignment: view bases are multiples of the allocation granularity
- * (64 KiB).  Without a requested base, the layer reserves an inaccessible
+ * (64 KiB).  The module places every mapping of a handle on such a
+ * boundary itself, so a plain mmap() normally gives an aligned view in one
+ * call.  If it does not (an older module), the layer reserves an inaccessible
  * anonymous area one granule larger than the view, maps the view with
  * MAP_FIXED at the first aligned address inside it and unmaps the rest of
  * the reservation on both sides.  The reservation is the calling
@@ -154,6 +156,12 @@ static void *map_aligned(size_t len, int prot, int flags, int fd, off_t off)
 		errno = ENOMEM;
 		return MAP_FAILED;
 	}
+	/* The module aligns handle mappings: one call is enough. */
+	p = mmap(NULL, len, prot, flags, fd, off);
+	if (p == MAP_FAILED || !((uintptr_t)p & (gran - 1)))
+		return p;
+	munmap(p, len);
+
 	p = mmap(NULL, rlen, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)

@@ -1414,6 +1414,36 @@ TEST_F(ns, ipc_namespaces_have_their_own_names)
 	close(sv[1]);
 }
 
+TEST_F(ns, mappings_start_on_64k_or_2m_boundaries)
+{
+	const char *name = nsh_name("align");
+	size_t big = 4 << 20;
+	void *p[8];
+	int fd, i;
+
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, big, NULL, NULL);
+	ASSERT_LE(0, fd);
+	/* Small ones: the 64 KiB Win32 allocation granularity. */
+	for (i = 0; i < 8; i++) {
+		p[i] = mmap(NULL, (i + 1) * PAGE,
+			    i % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
+			    i % 3 ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+		ASSERT_NE(MAP_FAILED, p[i]);
+		EXPECT_EQ(0, (uintptr_t)p[i] & 0xffff);
+	}
+	for (i = 0; i < 8; i++)
+		munmap(p[i], (i + 1) * PAGE);
+	/* Large ones: a PMD boundary, so huge pages can back them. */
+	for (i = 0; i < 4; i++) {
+		p[i] = mmap(NULL, big, PROT_READ, MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, p[i]);
+		EXPECT_EQ(0, (uintptr_t)p[i] & ((2 << 20) - 1));
+	}
+	for (i = 0; i < 4; i++)
+		munmap(p[i], big);
+	close(fd);
+}
+
 /* Shmem in kB, the per-CPU counters folded first. */
 static long shmem_kb(void)
 {
