@@ -76,17 +76,22 @@ static inline bool namedshm_can_mmap(struct file *file)
  * (skip the up-front commit accounting) means anything to shmem.  From 7.0
  * shmem_file_setup() takes a vma_flags_t bitmap instead of VM_* bits.
  */
-static inline struct file *
-namedshm_shmem_file_setup(const char *name, loff_t size, unsigned long vm_flags)
+static inline struct file *namedshm_shmem_file_setup(struct vfsmount *mnt,
+						     const char *name,
+						     loff_t size,
+						     unsigned long vm_flags)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
-	return shmem_file_setup(name, size,
-				(vm_flags & VM_NORESERVE) ?
-					mk_vma_flags(VMA_NORESERVE_BIT) :
-					EMPTY_VMA_FLAGS);
+	vma_flags_t flags = (vm_flags & VM_NORESERVE) ?
+				    mk_vma_flags(VMA_NORESERVE_BIT) :
+				    EMPTY_VMA_FLAGS;
 #else
-	return shmem_file_setup(name, size, vm_flags);
+	unsigned long flags = vm_flags;
 #endif
+
+	if (mnt)
+		return shmem_file_setup_with_mnt(mnt, name, size, flags);
+	return shmem_file_setup(name, size, flags);
 }
 
 /*

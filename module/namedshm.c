@@ -22,6 +22,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/rculist_bl.h>
@@ -127,6 +128,12 @@ struct namedshm_region {
 	u32 name_len;
 	char name[];
 };
+
+/*
+ * A private tmpfs mount with huge=within_size for NAMEDSHM_OPEN_HUGE
+ * regions, or NULL where the kernel has no transparent huge pages.
+ */
+static struct vfsmount *namedshm_huge_mnt;
 
 /* The name table, allocated at load time with 1 << hash_bits buckets. */
 static unsigned int hash_bits = 17;
@@ -351,6 +358,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	struct namedshm_user *spare, *user;
 	struct namedshm_region *r;
 	unsigned long vm_flags = 0;
+	struct vfsmount *mnt = NULL;
 	u64 charged = backing ? 0 : size;
 	char fname[64];
 
@@ -380,7 +388,11 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 			r->flags |= NAMEDSHM_REGION_RESERVE;
 		}
 		namedshm_file_name(fname, sizeof(fname), name, len);
-		r->file = namedshm_shmem_file_setup(fname, size, vm_flags);
+		if ((open_flags & NAMEDSHM_OPEN_HUGE) && namedshm_huge_mnt) {
+			r->flags |= NAMEDSHM_REGION_HUGE;
+			mnt = namedshm_huge_mnt;
+		}
+		r->file = namedshm_shmem_file_setup(mnt, fname, size, vm_flags);
 		if (IS_ERR(r->file)) {
 			struct file *err = r->file;
 
@@ -565,7 +577,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 		return -EINVAL;
 	if ((args.flags & NAMEDSHM_OPEN_BACKING_FD) &&
 	    (!(args.flags & NAMEDSHM_OPEN_CREATE) ||
-	     argsz < NAMEDSHM_OPEN_SIZE_VER1))
+	     argsz < NAMEDSHM_OPEN_SIZE_VER1 ||
+	     (args.flags & NAMEDSHM_OPEN_HUGE)))
 		return -EINVAL;
 
 	if (!args.name) {
@@ -1017,6 +1030,20 @@ static const struct seq_operations namedshm_seq_ops = {
 	.show = namedshm_seq_show,
 };
 
+/* Best effort: without it, huge regions use normal pages. */
+static void __init namedshm_mount_huge(void)
+{
+	struct file_system_type *type = get_fs_type("tmpfs");
+	char options[] = "huge=within_size";
+	struct vfsmount *mnt;
+
+	if (!type || !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return;
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, options);
+	if (!IS_ERR(mnt))
+		namedshm_huge_mnt = mnt;
+}
+
 static int __init namedshm_init(void)
 {
 	int ret;
@@ -1028,6 +1055,7 @@ static int __init namedshm_init(void)
 		kvcalloc(1UL << hash_bits, sizeof(*namedshm_table), GFP_KERNEL);
 	if (!namedshm_table)
 		return -ENOMEM;
+	namedshm_mount_huge();
 	ret = -ENOMEM;
 	if (!proc_create_seq("namedshm", 0444, NULL, &namedshm_seq_ops))
 		goto err_table;
@@ -1039,6 +1067,8 @@ static int __init namedshm_init(void)
 err_proc:
 	remove_proc_entry("namedshm", NULL);
 err_table:
+	if (namedshm_huge_mnt)
+		kern_unmount(namedshm_huge_mnt);
 	kvfree(namedshm_table);
 	return ret;
 }
@@ -1048,6 +1078,9 @@ static void __exit namedshm_exit(void)
 	/* No handle is left (each pins the module), so the table is empty. */
 	misc_deregister(&namedshm_misc);
 	remove_proc_entry("namedshm", NULL);
+	/* Files on it (mappings that outlive us) keep it alive as needed. */
+	if (namedshm_huge_mnt)
+		kern_unmount(namedshm_huge_mnt);
 	kvfree(namedshm_table);
 }
 

@@ -270,16 +270,19 @@ int ce_file_reopen_readonly(int fd, bool inherit)
 
 /*
  * flProtect: one page protection plus section attributes.  Returns 0 and
- * the handle's rights and whether SEC_RESERVE was given, or a Win32 error.
+ * the handle's rights and whether SEC_RESERVE and SEC_LARGE_PAGES were
+ * given, or a Win32 error.
  */
-static DWORD parse_protect(DWORD prot, unsigned int *rights, bool *reserve)
+static DWORD parse_protect(DWORD prot, unsigned int *rights, bool *reserve,
+			   bool *large)
 {
 	const DWORD sec_known = SEC_FILE | SEC_IMAGE | SEC_RESERVE |
 				SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE |
 				SEC_LARGE_PAGES;
 	DWORD page = prot & 0xFF, sec = prot & ~(DWORD)0xFF;
 
-	/* SEC_LARGE_PAGES is accepted and ignored (normal pages). */
+	/* SEC_LARGE_PAGES: huge pages where the kernel has them. */
+	*large = sec & SEC_LARGE_PAGES;
 	sec &= ~(DWORD)SEC_LARGE_PAGES;
 	if (sec & ~sec_known)
 		return ERROR_INVALID_PARAMETER; /* PAGE_GUARD and the like */
@@ -371,7 +374,7 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 	uint64_t size = ((uint64_t)size_hi << 32) | size_lo;
 	bool inherit = sa && sa->bInheritHandle;
 	bool file = hFile != INVALID_HANDLE_VALUE;
-	bool grow = false, reserve, created = false;
+	bool grow = false, reserve, large, created = false;
 	unsigned int rights, kflags;
 	struct ce_ref fref;
 	uint64_t real_size = 0;
@@ -379,7 +382,7 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 	DWORD err;
 	HANDLE h;
 
-	err = parse_protect(prot, &rights, &reserve);
+	err = parse_protect(prot, &rights, &reserve, &large);
 	if (err) {
 		ce_set_error(err);
 		return NULL;
@@ -438,6 +441,8 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 		kflags |= NAMEDSHM_OPEN_NOCLOEXEC;
 	if (reserve && !file)
 		kflags |= NAMEDSHM_OPEN_RESERVE;
+	if (large && !file)
+		kflags |= NAMEDSHM_OPEN_HUGE;
 	if (file)
 		kflags |= NAMEDSHM_OPEN_BACKING_FD;
 

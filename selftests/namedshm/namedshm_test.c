@@ -781,7 +781,7 @@ TEST_F(ns, bad_input_gets_clean_errors)
 	/* Flags, padding, mode, combinations. */
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 31),
 				    0600, PAGE, NULL, NULL));
-	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 6),
+	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 7),
 				    0600, PAGE, NULL, NULL));
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE, 01000, PAGE,
 				    NULL, NULL));
@@ -1442,6 +1442,77 @@ TEST_F(ns, mappings_start_on_64k_or_2m_boundaries)
 	for (i = 0; i < 4; i++)
 		munmap(p[i], big);
 	close(fd);
+}
+
+/* Sum of one smaps field over the mapping that contains @addr, in kB. */
+static long smaps_field(void *addr, const char *field)
+{
+	char line[512];
+	unsigned long start, end;
+	bool in = false;
+	long v = -1;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = (uintptr_t)addr >= start && (uintptr_t)addr < end;
+			continue;
+		}
+		if (in && !strncmp(line, field, strlen(field)))
+			v = atol(line + strlen(field));
+	}
+	fclose(f);
+	return v;
+}
+
+TEST_F(ns, huge_regions_get_huge_pages)
+{
+	const char *name = nsh_name("huge");
+	struct namedshm_region_info info;
+	size_t size = 8 << 20;
+	int fd, file;
+	char *p;
+
+	fd = nsh_open(self->dev, name, NSH_CREATE | NAMEDSHM_OPEN_HUGE, 0600,
+		      size, NULL, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nsh_region_info(fd, &info, NULL, 0));
+	/* Both test kernels have transparent huge pages. */
+	ASSERT_EQ(NAMEDSHM_REGION_HUGE, info.flags & NAMEDSHM_REGION_HUGE);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, (uintptr_t)p & ((2 << 20) - 1));
+	memset(p, 7, size);
+	EXPECT_LE(2048, smaps_field(p, "ShmemPmdMapped:"))
+		TH_LOG("ShmemPmdMapped %ld kB",
+		       smaps_field(p, "ShmemPmdMapped:"));
+	EXPECT_EQ(7, p[size - 1]);
+	munmap(p, size);
+	close(fd);
+
+	/* An ordinary region does not. */
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, size, NULL, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nsh_region_info(fd, &info, NULL, 0));
+	EXPECT_EQ(0, info.flags & NAMEDSHM_REGION_HUGE);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 7, size);
+	EXPECT_EQ(0, smaps_field(p, "ShmemPmdMapped:"));
+	munmap(p, size);
+	close(fd);
+
+	/* Huge pages are for anonymous regions only. */
+	file = open("/tmp", O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(-EINVAL, nsh_open_backed(self->dev, name,
+					   NSH_CREATE | NAMEDSHM_OPEN_HUGE,
+					   PAGE, file,
+					   sizeof(struct namedshm_open)));
+	close(file);
 }
 
 /* Shmem in kB, the per-CPU counters folded first. */

@@ -41,10 +41,11 @@
 #define NAMEDSHM_OPEN_NOCLOEXEC (1U << 3) /* handle survives execve() */
 #define NAMEDSHM_OPEN_RESERVE (1U << 4) /* new region: no up-front commit */
 #define NAMEDSHM_OPEN_BACKING_FD (1U << 5) /* new region: map backing_fd */
+#define NAMEDSHM_OPEN_HUGE (1U << 6) /* new region: huge pages if possible */
 #define NAMEDSHM_OPEN_FLAGS_MASK                                           \
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
 	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
-	 NAMEDSHM_OPEN_BACKING_FD)
+	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE)
 
 /* struct namedshm_open.status */
 #define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
@@ -75,6 +76,14 @@
  *            was open for writing.  The file is not resized: the caller
  *            makes it large enough.  Ignored when the name exists.
  * @pad2:     must be zero
+ *
+ * NAMEDSHM_OPEN_HUGE asks that a new anonymous region be backed by
+ * transparent huge pages: the module keeps a private tmpfs mount with
+ * huge=within_size for such regions, and mappings of 2 MiB or more start
+ * on a 2 MiB boundary.  Where the kernel has no transparent huge pages the
+ * flag is accepted and the region uses normal pages; region info says
+ * which (NAMEDSHM_REGION_HUGE).  With NAMEDSHM_OPEN_BACKING_FD it is
+ * EINVAL.
  *
  * Returns a new handle file descriptor, close-on-exec unless
  * NAMEDSHM_OPEN_NOCLOEXEC is given.
@@ -136,6 +145,7 @@ struct namedshm_device_info {
 #define NAMEDSHM_REGION_MAPPED (1U << 2) /* some mapping exists */
 #define NAMEDSHM_REGION_FILE (1U << 3) /* backed by a regular file */
 #define NAMEDSHM_REGION_WRITABLE (1U << 4) /* read-write handles possible */
+#define NAMEDSHM_REGION_HUGE (1U << 5) /* on the huge-page tmpfs mount */
 
 /* struct namedshm_region_info.access */
 #define NAMEDSHM_ACCESS_READ (1U << 0)
