@@ -394,11 +394,16 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		}
 		r->file = namedshm_shmem_file_setup(mnt, fname, size, vm_flags);
 		if (IS_ERR(r->file)) {
-			struct file *err = r->file;
+			long err = PTR_ERR(r->file);
 
 			namedshm_uncharge(user, charged);
 			kfree(r);
-			return ERR_CAST(err);
+			/*
+			 * Our mounts have no inode or block limits: shmem's
+			 * ENOSPC here means an inode allocation failed, and
+			 * ENOSPC is our quota error.
+			 */
+			return ERR_PTR(err == -ENOSPC ? -ENOMEM : err);
 		}
 		r->flags |= NAMEDSHM_REGION_WRITABLE;
 	}
