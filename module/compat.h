@@ -61,6 +61,16 @@ static inline unsigned long namedshm_mm_get_unmapped_area(struct file *file,
 #endif
 }
 
+static inline void namedshm_vm_flags_clear(struct vm_area_struct *vma,
+					   unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
 /* Whether @file can be mmap()ed at all. */
 static inline bool namedshm_can_mmap(struct file *file)
 {

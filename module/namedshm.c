@@ -10,7 +10,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -25,6 +24,7 @@
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
+#include <linux/pseudo_fs.h>
 #include <linux/rculist_bl.h>
 #include <linux/refcount.h>
 #include <linux/seq_file.h>
@@ -128,6 +128,16 @@ struct namedshm_region {
 	u32 name_len;
 	char name[];
 };
+
+/*
+ * Handles are files of a pseudo filesystem of our own, all sharing one
+ * inode, as anon_inode files do; unlike anon_inodefs it is not noexec, so
+ * that executable regions (NAMEDSHM_OPEN_EXEC) can be mapped PROT_EXEC.
+ * Its inode cannot be opened again (/proc/self/fd/N gives ENXIO).
+ */
+#define NAMEDSHM_FS_MAGIC 0x4e53484d /* "NSHM" */
+static struct vfsmount *namedshm_mnt;
+static struct inode *namedshm_inode;
 
 /*
  * A private tmpfs mount with huge=within_size for NAMEDSHM_OPEN_HUGE
@@ -377,6 +387,8 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	r->user = user;
 	spin_lock_init(&r->perm_lock);
 
+	if (open_flags & NAMEDSHM_OPEN_EXEC)
+		r->flags |= NAMEDSHM_REGION_EXEC;
 	if (backing) {
 		r->file = get_file(backing);
 		r->flags |= NAMEDSHM_REGION_FILE;
@@ -540,9 +552,10 @@ existed:
 }
 
 /* Take a reference to a file that may back a region. */
-static struct file *namedshm_get_backing(unsigned int fd, bool write)
+static struct file *namedshm_get_backing(unsigned int fd, bool write, bool exec)
 {
 	struct file *file = fget(fd);
+	const struct path *path;
 	int ret = -ENODEV;
 
 	if (!file)
@@ -553,10 +566,37 @@ static struct file *namedshm_get_backing(unsigned int fd, bool write)
 	if (!(file->f_mode & FMODE_READ) ||
 	    (write && !(file->f_mode & FMODE_WRITE)))
 		goto err;
+	/* What a noexec mount refuses to map executable, so do we. */
+	path = &file->f_path;
+	ret = -EPERM;
+	if (exec && ((path->mnt->mnt_flags & MNT_NOEXEC) ||
+		     (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC)))
+		goto err;
 	return file;
 err:
 	fput(file);
 	return ERR_PTR(ret);
+}
+
+/* A new handle of @r: a file of namedshm_mnt that pins the module. */
+static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
+{
+	struct file *file;
+
+	/* As anon_inode_getfile() does: fput() drops it (fops->owner). */
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENOENT);
+	ihold(namedshm_inode);
+	file = alloc_file_pseudo(namedshm_inode, namedshm_mnt, "[namedshm]",
+				 write ? O_RDWR : O_RDONLY,
+				 &namedshm_handle_fops);
+	if (IS_ERR(file)) {
+		iput(namedshm_inode);
+		module_put(THIS_MODULE);
+		return file;
+	}
+	file->private_data = r;
+	return file;
 }
 
 static long namedshm_ioctl_open(void __user *uarg)
@@ -617,7 +657,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 
 	write = args.flags & NAMEDSHM_OPEN_WRITE;
 	if (args.flags & NAMEDSHM_OPEN_BACKING_FD) {
-		backing = namedshm_get_backing(args.backing_fd, write);
+		backing = namedshm_get_backing(args.backing_fd, write,
+					       args.flags & NAMEDSHM_OPEN_EXEC);
 		if (IS_ERR(backing)) {
 			ret = PTR_ERR(backing);
 			backing = NULL;
@@ -640,8 +681,7 @@ static long namedshm_ioctl_open(void __user *uarg)
 		goto out_put_fd;
 	}
 
-	file = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
-				  write ? O_RDWR : O_RDONLY);
+	file = namedshm_handle_file(r, write);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		namedshm_region_put(r);
@@ -843,6 +883,12 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	/* Nor may mremap() grow a mapping past the region. */
 	namedshm_vm_flags_set(vma, VM_DONTEXPAND);
+	/* Only executable regions execute, now or after mprotect(). */
+	if (!(r->flags & NAMEDSHM_REGION_EXEC)) {
+		if (vma->vm_flags & VM_EXEC)
+			return -EPERM;
+		namedshm_vm_flags_clear(vma, VM_MAYEXEC);
+	}
 
 	/*
 	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
@@ -1035,6 +1081,44 @@ static const struct seq_operations namedshm_seq_ops = {
 	.show = namedshm_seq_show,
 };
 
+static int namedshm_init_fs_context(struct fs_context *fc)
+{
+	if (!init_pseudo(fc, NAMEDSHM_FS_MAGIC))
+		return -ENOMEM;
+	/* Regions decide about exec themselves (NAMEDSHM_REGION_EXEC). */
+	fc->s_iflags &= ~SB_I_NOEXEC;
+	return 0;
+}
+
+/*
+ * Not registered, never mounted by users; no owner: the mount must not
+ * pin the module, the handles do that.
+ */
+static struct file_system_type namedshm_fs_type = {
+	.name = "namedshm",
+	.init_fs_context = namedshm_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static int __init namedshm_mount_handles(void)
+{
+	namedshm_mnt = kern_mount(&namedshm_fs_type);
+	if (IS_ERR(namedshm_mnt))
+		return PTR_ERR(namedshm_mnt);
+	namedshm_inode = alloc_anon_inode(namedshm_mnt->mnt_sb);
+	if (IS_ERR(namedshm_inode)) {
+		kern_unmount(namedshm_mnt);
+		return PTR_ERR(namedshm_inode);
+	}
+	return 0;
+}
+
+static void namedshm_unmount_handles(void)
+{
+	iput(namedshm_inode);
+	kern_unmount(namedshm_mnt);
+}
+
 /* Best effort: without it, huge regions use normal pages. */
 static void __init namedshm_mount_huge(void)
 {
@@ -1060,6 +1144,9 @@ static int __init namedshm_init(void)
 		kvcalloc(1UL << hash_bits, sizeof(*namedshm_table), GFP_KERNEL);
 	if (!namedshm_table)
 		return -ENOMEM;
+	ret = namedshm_mount_handles();
+	if (ret)
+		goto err_free_table;
 	namedshm_mount_huge();
 	ret = -ENOMEM;
 	if (!proc_create_seq("namedshm", 0444, NULL, &namedshm_seq_ops))
@@ -1074,6 +1161,8 @@ err_proc:
 err_table:
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
+	namedshm_unmount_handles();
+err_free_table:
 	kvfree(namedshm_table);
 	return ret;
 }
@@ -1086,6 +1175,7 @@ static void __exit namedshm_exit(void)
 	/* Files on it (mappings that outlive us) keep it alive as needed. */
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
+	namedshm_unmount_handles();
 	kvfree(namedshm_table);
 }
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -781,7 +782,7 @@ TEST_F(ns, bad_input_gets_clean_errors)
 	/* Flags, padding, mode, combinations. */
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 31),
 				    0600, PAGE, NULL, NULL));
-	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 7),
+	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE | (1U << 8),
 				    0600, PAGE, NULL, NULL));
 	EXPECT_EQ(-EINVAL, nsh_open(self->dev, "x", NSH_CREATE, 01000, PAGE,
 				    NULL, NULL));
@@ -1513,6 +1514,67 @@ TEST_F(ns, huge_regions_get_huge_pages)
 					   PAGE, file,
 					   sizeof(struct namedshm_open)));
 	close(file);
+}
+
+TEST_F(ns, only_executable_regions_execute)
+{
+	const char *name = nsh_name("exec");
+	const char *noexec = "/tmp/namedshm-noexec";
+	int fd, ro, file;
+	char *w, *x;
+
+	/* An ordinary region: no PROT_EXEC, not even later. */
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_EXEC,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_EXEC,
+				   MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	x = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, x);
+	EXPECT_EQ(-1, mprotect(x, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	munmap(x, PAGE);
+	close(fd);
+
+	/* An executable one: code written through one view runs in another. */
+	fd = nsh_open(self->dev, name, NSH_CREATE | NAMEDSHM_OPEN_EXEC, 0600,
+		      PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	ro = nsh_open(self->dev, name, 0, 0, 0, NULL, NULL);
+	ASSERT_LE(0, ro);
+	w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, w);
+	x = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, ro, 0);
+	ASSERT_NE(MAP_FAILED, x) TH_LOG("PROT_EXEC: %s", strerror(errno));
+#if defined(__x86_64__)
+	/* mov eax, 42; ret */
+	memcpy(w, "\xb8\x2a\x00\x00\x00\xc3", 6);
+	EXPECT_EQ(42, ((int (*)(void))x)());
+#endif
+	munmap(w, PAGE);
+	munmap(x, PAGE);
+	close(fd);
+	close(ro);
+
+	/* A noexec mount's file cannot make an executable region. */
+	mkdir(noexec, 0700);
+	ASSERT_EQ(0, mount("tmpfs", noexec, "tmpfs", MS_NOEXEC, NULL));
+	file = open(noexec, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, ftruncate(file, PAGE));
+	EXPECT_EQ(-EPERM, nsh_open_backed(self->dev, name,
+					  NSH_CREATE | NAMEDSHM_OPEN_EXEC, PAGE,
+					  file, sizeof(struct namedshm_open)));
+	fd = nsh_open_backed(self->dev, name, NSH_CREATE, PAGE, file,
+			     sizeof(struct namedshm_open));
+	EXPECT_LE(0, fd);
+	close(fd);
+	close(file);
+	EXPECT_EQ(0, umount(noexec));
+	rmdir(noexec);
 }
 
 /* Shmem in kB, the per-CPU counters folded first. */

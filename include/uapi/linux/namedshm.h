@@ -42,10 +42,11 @@
 #define NAMEDSHM_OPEN_RESERVE (1U << 4) /* new region: no up-front commit */
 #define NAMEDSHM_OPEN_BACKING_FD (1U << 5) /* new region: map backing_fd */
 #define NAMEDSHM_OPEN_HUGE (1U << 6) /* new region: huge pages if possible */
+#define NAMEDSHM_OPEN_EXEC (1U << 7) /* new region: may be mapped PROT_EXEC */
 #define NAMEDSHM_OPEN_FLAGS_MASK                                           \
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
 	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
-	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE)
+	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE | NAMEDSHM_OPEN_EXEC)
 
 /* struct namedshm_open.status */
 #define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
@@ -76,6 +77,11 @@
  *            was open for writing.  The file is not resized: the caller
  *            makes it large enough.  Ignored when the name exists.
  * @pad2:     must be zero
+ *
+ * NAMEDSHM_OPEN_EXEC makes a new region executable: its mappings may have
+ * PROT_EXEC (as memfd_create()'s MFD_EXEC).  Other regions refuse
+ * PROT_EXEC with EPERM, now and through mprotect() later.  A backing file
+ * on a noexec mount cannot make an executable region (EPERM).
  *
  * NAMEDSHM_OPEN_HUGE asks that a new anonymous region be backed by
  * transparent huge pages: the module keeps a private tmpfs mount with
@@ -146,6 +152,7 @@ struct namedshm_device_info {
 #define NAMEDSHM_REGION_FILE (1U << 3) /* backed by a regular file */
 #define NAMEDSHM_REGION_WRITABLE (1U << 4) /* read-write handles possible */
 #define NAMEDSHM_REGION_HUGE (1U << 5) /* on the huge-page tmpfs mount */
+#define NAMEDSHM_REGION_EXEC (1U << 6) /* PROT_EXEC mappings allowed */
 
 /* struct namedshm_region_info.access */
 #define NAMEDSHM_ACCESS_READ (1U << 0)
