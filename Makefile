@@ -7,6 +7,9 @@
 #   make check      every selftest on every kernel of the matrix, in QEMU
 #   make install    library, headers and pkg-config file (PREFIX, DESTDIR)
 #   make lint       checkpatch --strict and clang-format on the kernel code
+#   make stress     a long stress run in the VM (DURATION=s, KERNEL=k)
+#   make fuzz       a long ioctl/mmap fuzzing run (CALLS=n, SEED=s)
+#   make bench      the benchmark against POSIX shm, memfd and SysV
 #   make module     the module for the running kernel (KDIR=... to choose)
 #   make modules_install   install it for the running kernel
 #
@@ -22,7 +25,7 @@ TEST_CFLAGS := -static -Werror -Wall -O2
 SELFTEST_DIRS := selftests/namedshm
 
 .PHONY: all examples lib module module-if-headers modules_install tests harness \
-	check demo install clean lint
+	check demo install clean lint stress fuzz
 
 all: module-if-headers lib tests examples
 
@@ -77,6 +80,23 @@ check:
 
 lint:
 	bash scripts/lint
+
+# Long runs in the test VM (make check runs bounded ones):
+#   make stress [KERNEL=6.12] [DURATION=600] [SEED=n]
+#   make fuzz   [KERNEL=6.12] [CALLS=1000000] [SEED=n]
+DURATION ?= 600
+CALLS ?= 1000000
+VM_KERNEL = $(if $(KERNEL),--kernel $(KERNEL))
+
+stress: tests
+	scripts/vm-run $(VM_KERNEL) --timeout $$(($(DURATION) + 900)) \
+		--add $(BUILD)/selftests/namedshm_stress \
+		-- ./namedshm_stress -d $(DURATION) $(if $(SEED),-s $(SEED))
+
+fuzz: tests
+	scripts/vm-run $(VM_KERNEL) --timeout 7200 \
+		--add $(BUILD)/selftests/namedshm_fuzz \
+		-- ./namedshm_fuzz -n $(CALLS) $(if $(SEED),-s $(SEED))
 
 demo:
 	bash scripts/demo
