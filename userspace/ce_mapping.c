@@ -490,7 +490,13 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 			if (errno == ENOENT)
 				continue;
 		}
-		err = ce_error_from_errno(errno);
+		/*
+		 * The module's ENOSPC is a quota (max_regions, max_user_bytes
+		 * and the like): the commitment cannot be made, as Windows
+		 * says when the pagefile cannot back a section.
+		 */
+		err = errno == ENOSPC ? ERROR_NOT_ENOUGH_MEMORY :
+					ce_error_from_errno(errno);
 		goto out;
 	}
 	if (fd < 0) {

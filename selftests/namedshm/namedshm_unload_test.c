@@ -8,12 +8,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -99,6 +101,93 @@ TEST(unload_waits_for_handles_not_mappings)
 	close(fd);
 	close(dev);
 	EXPECT_EQ(0, nsh_live_regions());
+}
+
+/*
+ * A holder: creates or opens "cycle", maps it and writes @mark at offset
+ * @mark; handle holders keep their handle, the other keeps only its
+ * mapping.  It reports on @ready; the mapping holder then waits on @go and
+ * checks that every holder's mark is still there.
+ */
+static void holder(int keep_handle, int ready, int go, char mark)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int dev = nsh_dev(), fd;
+	char c, *p;
+
+	fd = nsh_open(dev, "cycle", NSH_CREATE, 0600, page, NULL, NULL);
+	close(dev);
+	if (fd < 0)
+		_exit(1);
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		_exit(2);
+	p[(int)mark] = mark;
+	if (!keep_handle)
+		close(fd);
+	if (write(ready, "r", 1) != 1)
+		_exit(3);
+	if (keep_handle)
+		pause(); /* until SIGKILL */
+	if (read(go, &c, 1) != 1)
+		_exit(4);
+	/* The module was unloaded and loaded again meanwhile. */
+	_exit(p['a'] == 'a' && p['b'] == 'b' && p['c'] == 'c' ? 0 : 5);
+}
+
+FIXTURE(cycles) {
+	int unused;
+};
+
+FIXTURE_SETUP(cycles)
+{
+}
+
+FIXTURE_TEARDOWN(cycles)
+{
+}
+
+TEST_F_TIMEOUT(cycles, unload_cycles_under_use, 300)
+{
+	int cycle, i, status, ready[2], go[2];
+	pid_t pid[3];
+	char c;
+
+	for (cycle = 0; cycle < 5; cycle++) {
+		ASSERT_EQ(0, pipe(ready));
+		ASSERT_EQ(0, pipe(go));
+		/* Two handle holders, then one that keeps only a mapping. */
+		for (i = 0; i < 3; i++) {
+			pid[i] = fork();
+			ASSERT_LE(0, pid[i]);
+			if (!pid[i])
+				holder(i < 2, ready[1], go[0], (char)('a' + i));
+			ASSERT_EQ(1, read(ready[0], &c, 1));
+		}
+		/* Handles exist: refused. */
+		EXPECT_EQ(-1, unload());
+		EXPECT_EQ(EWOULDBLOCK, errno);
+		/* The handle holders die where they stand... */
+		for (i = 0; i < 2; i++) {
+			kill(pid[i], SIGKILL);
+			ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		}
+		/* ...which releases their handles: the module may go. */
+		ASSERT_EQ(0, unload()) TH_LOG("cycle %d: %s", cycle,
+					      strerror(errno));
+		ASSERT_EQ(0, reload()) TH_LOG("cycle %d: %s", cycle,
+					      strerror(errno));
+		EXPECT_EQ(0, nsh_live_regions());
+		/* The survivor's mapping outlived the module with all marks. */
+		ASSERT_EQ(1, write(go[1], "g", 1));
+		ASSERT_EQ(pid[2], waitpid(pid[2], &status, 0));
+		EXPECT_EQ(0, status) TH_LOG("cycle %d: survivor %#x", cycle,
+					    status);
+		close(ready[0]);
+		close(ready[1]);
+		close(go[0]);
+		close(go[1]);
+	}
 }
 
 TEST_HARNESS_MAIN
