@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -17,6 +18,7 @@
 #include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
 #include <linux/list_bl.h>
+#include <linux/magic.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -24,7 +26,6 @@
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
-#include <linux/pseudo_fs.h>
 #include <linux/rculist_bl.h>
 #include <linux/refcount.h>
 #include <linux/seq_file.h>
@@ -130,20 +131,20 @@ struct namedshm_region {
 };
 
 /*
- * Handles are files of a pseudo filesystem of our own, all sharing one
- * inode, as anon_inode files do; unlike anon_inodefs it is not noexec, so
- * that executable regions (NAMEDSHM_OPEN_EXEC) can be mapped PROT_EXEC.
- * Its inode cannot be opened again (/proc/self/fd/N gives ENXIO).
- */
-#define NAMEDSHM_FS_MAGIC 0x4e53484d /* "NSHM" */
-static struct vfsmount *namedshm_mnt;
-static struct inode *namedshm_inode;
-
-/*
  * A private tmpfs mount with huge=within_size for NAMEDSHM_OPEN_HUGE
  * regions, or NULL where the kernel has no transparent huge pages.
  */
 static struct vfsmount *namedshm_huge_mnt;
+
+/*
+ * Anonymous regions live on a private tmpfs mount that is noexec, so no
+ * path to their memory, not even remap_file_pages() from a mapping's own
+ * file, can make it executable.  The huge-page mount is noexec too.
+ */
+static struct vfsmount *namedshm_shm_mnt;
+
+/* shmem's file operations: a backing file that has them is shmem. */
+static const struct file_operations *namedshm_shmem_fops;
 
 /* The name table, allocated at load time with 1 << hash_bits buckets. */
 static unsigned int hash_bits = 17;
@@ -360,6 +361,12 @@ static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
  * A new region of @size bytes: anonymous shared memory (a shmem file), or
  * with @backing, that regular file (the region takes its own reference).
  */
+/*
+ * Internal open flag, outside NAMEDSHM_OPEN_FLAGS_MASK: the backing file
+ * may not be written through the region (namedshm_get_backing()).
+ */
+#define NAMEDSHM_BACKING_READ_ONLY BIT(31)
+
 static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 						     u64 size, u32 open_flags,
 						     umode_t mode,
@@ -387,12 +394,10 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	r->user = user;
 	spin_lock_init(&r->perm_lock);
 
-	if (open_flags & NAMEDSHM_OPEN_EXEC)
-		r->flags |= NAMEDSHM_REGION_EXEC;
 	if (backing) {
 		r->file = get_file(backing);
 		r->flags |= NAMEDSHM_REGION_FILE;
-		if (backing->f_mode & FMODE_WRITE)
+		if (!(open_flags & NAMEDSHM_BACKING_READ_ONLY))
 			r->flags |= NAMEDSHM_REGION_WRITABLE;
 	} else {
 		if (open_flags & NAMEDSHM_OPEN_RESERVE) {
@@ -400,6 +405,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 			r->flags |= NAMEDSHM_REGION_RESERVE;
 		}
 		namedshm_file_name(fname, sizeof(fname), name, len);
+		mnt = namedshm_shm_mnt;
 		if ((open_flags & NAMEDSHM_OPEN_HUGE) && namedshm_huge_mnt) {
 			r->flags |= NAMEDSHM_REGION_HUGE;
 			mnt = namedshm_huge_mnt;
@@ -551,26 +557,52 @@ existed:
 	return r;
 }
 
-/* Take a reference to a file that may back a region. */
-static struct file *namedshm_get_backing(unsigned int fd, bool write, bool exec)
+/*
+ * Take a reference to a file that may back a region, and decide once and
+ * for all whether the region may be written (*@writable).
+ *
+ * do_mmap() checks the handle, not this file: everything it would check
+ * on the file itself and that can refuse a writable shared mapping is
+ * checked here instead, and must not change later.  Hence:
+ * - hugetlbfs files are refused: their mmap trusts an alignment that only
+ *   their own get_unmapped_area establishes;
+ * - a shmem file (memfd, tmpfs) must be sealed against new seals
+ *   (F_SEAL_SEAL, which tmpfs files and unsealable memfds always are);
+ *   with F_SEAL_WRITE or F_SEAL_FUTURE_WRITE the region is read-only;
+ * - an append-only or swap file never backs a writable region.
+ */
+static struct file *namedshm_get_backing(unsigned int fd, bool write,
+					 bool *writable)
 {
 	struct file *file = fget(fd);
-	const struct path *path;
+	struct inode *inode;
 	int ret = -ENODEV;
 
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (!S_ISREG(file_inode(file)->i_mode) || !namedshm_can_mmap(file))
+	inode = file_inode(file);
+	if (!S_ISREG(inode->i_mode) || !namedshm_can_mmap(file) ||
+	    inode->i_sb->s_magic == HUGETLBFS_MAGIC)
 		goto err;
 	ret = -EACCES;
 	if (!(file->f_mode & FMODE_READ) ||
 	    (write && !(file->f_mode & FMODE_WRITE)))
 		goto err;
-	/* What a noexec mount refuses to map executable, so do we. */
-	path = &file->f_path;
+
+	*writable = file->f_mode & FMODE_WRITE;
+	if (file->f_op == namedshm_shmem_fops) {
+		unsigned int seals = READ_ONCE(SHMEM_I(inode)->seals);
+
+		ret = -EBUSY;
+		if (!(seals & F_SEAL_SEAL))
+			goto err;
+		if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+			*writable = false;
+	}
+	if (IS_APPEND(inode) || IS_SWAPFILE(inode))
+		*writable = false;
 	ret = -EPERM;
-	if (exec && ((path->mnt->mnt_flags & MNT_NOEXEC) ||
-		     (path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC)))
+	if (write && !*writable)
 		goto err;
 	return file;
 err:
@@ -578,35 +610,14 @@ err:
 	return ERR_PTR(ret);
 }
 
-/* A new handle of @r: a file of namedshm_mnt that pins the module. */
-static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
-{
-	struct file *file;
-
-	/* As anon_inode_getfile() does: fput() drops it (fops->owner). */
-	if (!try_module_get(THIS_MODULE))
-		return ERR_PTR(-ENOENT);
-	ihold(namedshm_inode);
-	file = alloc_file_pseudo(namedshm_inode, namedshm_mnt, "[namedshm]",
-				 write ? O_RDWR : O_RDONLY,
-				 &namedshm_handle_fops);
-	if (IS_ERR(file)) {
-		iput(namedshm_inode);
-		module_put(THIS_MODULE);
-		return file;
-	}
-	file->private_data = r;
-	return file;
-}
-
 static long namedshm_ioctl_open(void __user *uarg)
 {
 	struct namedshm_open args;
 	struct namedshm_region *r;
 	struct file *file, *backing = NULL;
+	bool write, cloexec, backing_writable = false;
 	char *name = NULL;
-	bool write, cloexec;
-	u32 argsz;
+	u32 argsz, flags;
 	int fd, ret;
 
 	ret = namedshm_copy_args(&args, sizeof(args), NAMEDSHM_OPEN_SIZE_VER0,
@@ -617,7 +628,9 @@ static long namedshm_ioctl_open(void __user *uarg)
 	if (args.flags & ~NAMEDSHM_OPEN_FLAGS_MASK || args.pad || args.pad2 ||
 	    args.mode & ~0777U)
 		return -EINVAL;
-	if ((args.flags & NAMEDSHM_OPEN_EXCL) &&
+	/* Flags that only mean something to a create need CREATE. */
+	if ((args.flags & (NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_RESERVE |
+			   NAMEDSHM_OPEN_HUGE)) &&
 	    !(args.flags & NAMEDSHM_OPEN_CREATE))
 		return -EINVAL;
 	if ((args.flags & NAMEDSHM_OPEN_BACKING_FD) &&
@@ -658,7 +671,7 @@ static long namedshm_ioctl_open(void __user *uarg)
 	write = args.flags & NAMEDSHM_OPEN_WRITE;
 	if (args.flags & NAMEDSHM_OPEN_BACKING_FD) {
 		backing = namedshm_get_backing(args.backing_fd, write,
-					       args.flags & NAMEDSHM_OPEN_EXEC);
+					       &backing_writable);
 		if (IS_ERR(backing)) {
 			ret = PTR_ERR(backing);
 			backing = NULL;
@@ -673,15 +686,18 @@ static long namedshm_ioctl_open(void __user *uarg)
 		goto out_free_name;
 	}
 
-	r = namedshm_lookup_or_create(name, args.name_len, args.size,
-				      args.flags, args.mode, backing,
-				      &args.status);
+	flags = args.flags;
+	if (backing && !backing_writable)
+		flags |= NAMEDSHM_BACKING_READ_ONLY;
+	r = namedshm_lookup_or_create(name, args.name_len, args.size, flags,
+				      args.mode, backing, &args.status);
 	if (IS_ERR(r)) {
 		ret = PTR_ERR(r);
 		goto out_put_fd;
 	}
 
-	file = namedshm_handle_file(r, write);
+	file = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
+				  write ? O_RDWR : O_RDONLY);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		namedshm_region_put(r);
@@ -817,7 +833,7 @@ static long namedshm_set_perm(struct file *file, void __user *uarg)
 	struct namedshm_set_perm args;
 	kuid_t uid = INVALID_UID;
 	kgid_t gid = INVALID_GID;
-	bool cap;
+	bool owner;
 	u32 argsz;
 	int ret;
 
@@ -841,13 +857,18 @@ static long namedshm_set_perm(struct file *file, void __user *uarg)
 	if ((args.flags & NAMEDSHM_SET_MODE) && (args.mode & ~0777U))
 		return -EINVAL;
 
-	/* Asked before the lock: ns_capable() may audit. */
-	cap = ns_capable(r->ns->user_ns, CAP_IPC_OWNER);
+	/*
+	 * The owner needs no privilege; others need CAP_IPC_OWNER, asked only
+	 * then (ns_capable() audits and marks the task) and outside the lock.
+	 * A change of owner racing with this may let the old owner's change
+	 * through: the same as had it come first.
+	 */
 	spin_lock(&r->perm_lock);
-	if (!cap && !uid_eq(current_euid(), r->uid)) {
-		spin_unlock(&r->perm_lock);
+	owner = uid_eq(current_euid(), r->uid);
+	spin_unlock(&r->perm_lock);
+	if (!owner && !ns_capable(r->ns->user_ns, CAP_IPC_OWNER))
 		return -EPERM;
-	}
+	spin_lock(&r->perm_lock);
 	if (args.flags & NAMEDSHM_SET_UID)
 		r->uid = uid;
 	if (args.flags & NAMEDSHM_SET_GID)
@@ -876,36 +897,27 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	struct namedshm_region *r = file->private_data;
 	unsigned long pages = r->size >> PAGE_SHIFT;
 
-	struct address_space *mapping = r->file->f_mapping;
-	int ret;
-
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		return -EINVAL;
 	/* Nor may mremap() grow a mapping past the region. */
 	namedshm_vm_flags_set(vma, VM_DONTEXPAND);
-	/* Only executable regions execute, now or after mprotect(). */
-	if (!(r->flags & NAMEDSHM_REGION_EXEC)) {
-		if (vma->vm_flags & VM_EXEC)
-			return -EPERM;
-		namedshm_vm_flags_clear(vma, VM_MAYEXEC);
-	}
+	/*
+	 * Shared memory is data: never executable, now or after mprotect(),
+	 * whatever the handle's filesystem allows (anon_inodefs is noexec on
+	 * newer kernels only).
+	 */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	namedshm_vm_flags_clear(vma, VM_MAYEXEC);
 
 	/*
 	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
-	 * handle and cleared VM_MAYWRITE, so mprotect() cannot add it later.
-	 * From here on the VMA belongs to region->file (lifetime rule 3).
-	 *
-	 * do_mmap() checked write denial (memfd seals) on the handle, not on
-	 * a backing file: check it here, holding the count over the backing
-	 * file's ->mmap as do_mmap() would.
+	 * handle and cleared VM_MAYWRITE, so mprotect() cannot add it later;
+	 * what it would have checked on a backing file, the region checked
+	 * once at creation (namedshm_get_backing()).  From here on the VMA
+	 * belongs to region->file (lifetime rule 3).
 	 */
-	if (!(vma->vm_flags & VM_SHARED))
-		return namedshm_mmap_backing(r->file, vma);
-	if (!atomic_inc_unless_negative(&mapping->i_mmap_writable))
-		return -EPERM;
-	ret = namedshm_mmap_backing(r->file, vma);
-	atomic_dec(&mapping->i_mmap_writable);
-	return ret;
+	return namedshm_mmap_backing(r->file, vma);
 }
 
 /*
@@ -932,8 +944,13 @@ static unsigned long namedshm_get_unmapped_area(struct file *file,
 	if (IS_ERR_VALUE(ret))
 		return namedshm_mm_get_unmapped_area(file, 0, len, pgoff,
 						     flags);
-	/* [ret, ret + len + align) is free: an aligned start fits in it. */
-	return ALIGN(ret, align);
+	/*
+	 * [ret, ret + len + align) is free: a start in it whose distance to
+	 * the file offset is a multiple of align fits (huge pages need the
+	 * address and the offset to agree; Win32 views are at multiples of
+	 * 64 KiB, so their addresses come out aligned).
+	 */
+	return ret + (((pgoff << PAGE_SHIFT) - ret) & (align - 1));
 }
 
 static int namedshm_handle_release(struct inode *inode, struct file *file)
@@ -1081,42 +1098,27 @@ static const struct seq_operations namedshm_seq_ops = {
 	.show = namedshm_seq_show,
 };
 
-static int namedshm_init_fs_context(struct fs_context *fc)
+static int __init namedshm_mount_shm(void)
 {
-	if (!init_pseudo(fc, NAMEDSHM_FS_MAGIC))
-		return -ENOMEM;
-	/* Regions decide about exec themselves (NAMEDSHM_REGION_EXEC). */
-	fc->s_iflags &= ~SB_I_NOEXEC;
-	return 0;
-}
+	struct file_system_type *type = get_fs_type("tmpfs");
+	struct file *probe;
 
-/*
- * Not registered, never mounted by users; no owner: the mount must not
- * pin the module, the handles do that.
- */
-static struct file_system_type namedshm_fs_type = {
-	.name = "namedshm",
-	.init_fs_context = namedshm_init_fs_context,
-	.kill_sb = kill_anon_super,
-};
-
-static int __init namedshm_mount_handles(void)
-{
-	namedshm_mnt = kern_mount(&namedshm_fs_type);
-	if (IS_ERR(namedshm_mnt))
-		return PTR_ERR(namedshm_mnt);
-	namedshm_inode = alloc_anon_inode(namedshm_mnt->mnt_sb);
-	if (IS_ERR(namedshm_inode)) {
-		kern_unmount(namedshm_mnt);
-		return PTR_ERR(namedshm_inode);
+	if (!type)
+		return -ENODEV;
+	namedshm_shm_mnt = kern_mount(type);
+	if (IS_ERR(namedshm_shm_mnt))
+		return PTR_ERR(namedshm_shm_mnt);
+	namedshm_shm_mnt->mnt_flags |= MNT_NOEXEC;
+	/* Learn shmem's file operations from a file of our own. */
+	probe = namedshm_shmem_file_setup(namedshm_shm_mnt, "namedshm-probe",
+					  PAGE_SIZE, VM_NORESERVE);
+	if (IS_ERR(probe)) {
+		kern_unmount(namedshm_shm_mnt);
+		return PTR_ERR(probe);
 	}
+	namedshm_shmem_fops = probe->f_op;
+	fput(probe);
 	return 0;
-}
-
-static void namedshm_unmount_handles(void)
-{
-	iput(namedshm_inode);
-	kern_unmount(namedshm_mnt);
 }
 
 /* Best effort: without it, huge regions use normal pages. */
@@ -1129,8 +1131,10 @@ static void __init namedshm_mount_huge(void)
 	if (!type || !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
 		return;
 	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, options);
-	if (!IS_ERR(mnt))
-		namedshm_huge_mnt = mnt;
+	if (IS_ERR(mnt))
+		return;
+	mnt->mnt_flags |= MNT_NOEXEC;
+	namedshm_huge_mnt = mnt;
 }
 
 static int __init namedshm_init(void)
@@ -1144,7 +1148,7 @@ static int __init namedshm_init(void)
 		kvcalloc(1UL << hash_bits, sizeof(*namedshm_table), GFP_KERNEL);
 	if (!namedshm_table)
 		return -ENOMEM;
-	ret = namedshm_mount_handles();
+	ret = namedshm_mount_shm();
 	if (ret)
 		goto err_free_table;
 	namedshm_mount_huge();
@@ -1161,7 +1165,7 @@ err_proc:
 err_table:
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
-	namedshm_unmount_handles();
+	kern_unmount(namedshm_shm_mnt);
 err_free_table:
 	kvfree(namedshm_table);
 	return ret;
@@ -1175,7 +1179,7 @@ static void __exit namedshm_exit(void)
 	/* Files on it (mappings that outlive us) keep it alive as needed. */
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
-	namedshm_unmount_handles();
+	kern_unmount(namedshm_shm_mnt);
 	kvfree(namedshm_table);
 }
 

@@ -443,9 +443,6 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 		kflags |= NAMEDSHM_OPEN_RESERVE;
 	if (large && !file)
 		kflags |= NAMEDSHM_OPEN_HUGE;
-	/* PAGE_EXECUTE_*: an executable object (FILE_MAP_EXECUTE views). */
-	if (rights & CE_X)
-		kflags |= NAMEDSHM_OPEN_EXEC;
 	if (file)
 		kflags |= NAMEDSHM_OPEN_BACKING_FD;
 

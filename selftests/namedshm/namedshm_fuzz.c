@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 			struct namedshm_open *o = (void *)buf;
 
 			o->argsz = any_argsz(sizeof(*o));
-			o->flags = next() % 3 ? (uint32_t)(next() & 0xff) :
+			o->flags = next() % 3 ? (uint32_t)(next() & 0x7f) :
 						any_u32();
 			fill_name(o);
 			if (next() % 5 == 0) {

@@ -42,11 +42,10 @@
 #define NAMEDSHM_OPEN_RESERVE (1U << 4) /* new region: no up-front commit */
 #define NAMEDSHM_OPEN_BACKING_FD (1U << 5) /* new region: map backing_fd */
 #define NAMEDSHM_OPEN_HUGE (1U << 6) /* new region: huge pages if possible */
-#define NAMEDSHM_OPEN_EXEC (1U << 7) /* new region: may be mapped PROT_EXEC */
 #define NAMEDSHM_OPEN_FLAGS_MASK                                           \
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
 	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
-	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE | NAMEDSHM_OPEN_EXEC)
+	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE)
 
 /* struct namedshm_open.status */
 #define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
@@ -62,8 +61,9 @@
  * @mode:     in: permission bits (0777 mask) of a region this call creates;
  *            not masked by the umask, ignored when the name exists
  * @size:     in: size in bytes of a region this call creates, rounded up to
- *            the page size; ignored when the name exists.
- *            out: the region's real size
+ *            the page size; with NAMEDSHM_OPEN_CREATE it is checked (0:
+ *            EINVAL, too large: EFBIG) but otherwise ignored when the name
+ *            exists.  out: the region's real size
  * @status:   out: NAMEDSHM_STATUS_CREATED or NAMEDSHM_STATUS_EXISTED
  * @pad:      must be zero
  * @backing_fd: in, with NAMEDSHM_OPEN_BACKING_FD (which needs
@@ -72,16 +72,18 @@
  *            memory.  The region holds the file open for its lifetime.
  *            The file must be open for reading (EACCES), and for writing
  *            if NAMEDSHM_OPEN_WRITE is given (EACCES); a file that is not
- *            regular or cannot be mapped is refused with ENODEV.  Such a
- *            region can never be opened for writing later unless the file
- *            was open for writing.  The file is not resized: the caller
- *            makes it large enough.  Ignored when the name exists.
+ *            regular or cannot be mapped, or is on hugetlbfs, is refused
+ *            with ENODEV.  A memfd that could still get new seals is
+ *            refused with EBUSY (seal it with F_SEAL_SEAL first; files of
+ *            tmpfs and memfds made without MFD_ALLOW_SEALING always are).
+ *            The region is read-only if the file is not open for writing,
+ *            is write-sealed (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE), append-only
+ *            or a swap file; NAMEDSHM_OPEN_WRITE on such a file is EPERM,
+ *            and nobody ever gets a writable handle to such a region.  The
+ *            file is not resized: the caller makes it large enough.  The
+ *            descriptor is checked even when the name exists, and then
+ *            not used.
  * @pad2:     must be zero
- *
- * NAMEDSHM_OPEN_EXEC makes a new region executable: its mappings may have
- * PROT_EXEC (as memfd_create()'s MFD_EXEC).  Other regions refuse
- * PROT_EXEC with EPERM, now and through mprotect() later.  A backing file
- * on a noexec mount cannot make an executable region (EPERM).
  *
  * NAMEDSHM_OPEN_HUGE asks that a new anonymous region be backed by
  * transparent huge pages: the module keeps a private tmpfs mount with
@@ -90,6 +92,13 @@
  * flag is accepted and the region uses normal pages; region info says
  * which (NAMEDSHM_REGION_HUGE).  With NAMEDSHM_OPEN_BACKING_FD it is
  * EINVAL.
+ *
+ * NAMEDSHM_OPEN_EXCL, NAMEDSHM_OPEN_RESERVE, NAMEDSHM_OPEN_HUGE and
+ * NAMEDSHM_OPEN_BACKING_FD only mean something to a create: without
+ * NAMEDSHM_OPEN_CREATE they are EINVAL.
+ *
+ * Mappings of a handle are never executable: PROT_EXEC is EPERM, and
+ * mprotect() cannot add it later (EACCES).
  *
  * Returns a new handle file descriptor, close-on-exec unless
  * NAMEDSHM_OPEN_NOCLOEXEC is given.
@@ -152,7 +161,6 @@ struct namedshm_device_info {
 #define NAMEDSHM_REGION_FILE (1U << 3) /* backed by a regular file */
 #define NAMEDSHM_REGION_WRITABLE (1U << 4) /* read-write handles possible */
 #define NAMEDSHM_REGION_HUGE (1U << 5) /* on the huge-page tmpfs mount */
-#define NAMEDSHM_REGION_EXEC (1U << 6) /* PROT_EXEC mappings allowed */
 
 /* struct namedshm_region_info.access */
 #define NAMEDSHM_ACCESS_READ (1U << 0)
