@@ -51,53 +51,6 @@ static const char *uname_(const char *tag)
 	return buf;
 }
 
-static void fill(void *p, size_t len, unsigned int seed)
-{
-	unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		c[i] = (unsigned char)(seed + i * 7);
-}
-
-static bool check(const void *p, size_t len, unsigned int seed)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (c[i] != (unsigned char)(seed + i * 7))
-			return false;
-	return true;
-}
-
-static bool all_zero(const void *p, size_t len)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (c[i])
-			return false;
-	return true;
-}
-
-/* Descriptors open in this process. */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own descriptor */
-}
-
 /*
  * The /proc/self/maps line containing @addr: its permissions ("rw-s")
  * and range.  false if @addr is not mapped.
@@ -242,7 +195,7 @@ static HANDLE create_rw(const char *name, DWORD size)
 				  name);
 }
 
-/* Write a file of @len bytes of fill(seed). */
+/* Write a file of @len bytes of nsh_fill(seed). */
 static int write_file(const char *path, size_t len, unsigned int seed)
 {
 	char *buf = malloc(len ? len : 1);
@@ -250,7 +203,7 @@ static int write_file(const char *path, size_t len, unsigned int seed)
 
 	if (!buf)
 		return -1;
-	fill(buf, len, seed);
+	nsh_fill(buf, len, seed);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		if (write(fd, buf, len) == (ssize_t)len)
@@ -261,7 +214,7 @@ static int write_file(const char *path, size_t len, unsigned int seed)
 	return ret;
 }
 
-/* Does the file hold fill(seed) over [off, off + len)? */
+/* Does the file hold nsh_fill(seed) over [off, off + len)? */
 static bool file_holds(const char *path, off_t off, size_t len,
 		       unsigned int seed)
 {
@@ -274,7 +227,7 @@ static bool file_holds(const char *path, off_t off, size_t len,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		ok = pread(fd, buf, len, off) == (ssize_t)len &&
-		     check(buf, len, seed);
+		     nsh_check(buf, len, seed);
 		close(fd);
 	}
 	free(buf);
@@ -383,7 +336,7 @@ FIXTURE_SETUP(ce)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/cemapping-%d",
 		 (int)getpid());
 	ASSERT_EQ(0, mkdir(self->dir, 0755));
-	self->fds = count_fds();
+	self->fds = nsh_count_fds();
 	ASSERT_LT(0, self->fds);
 	SetLastError(0);
 }
@@ -393,7 +346,7 @@ FIXTURE_TEARDOWN(ce)
 	char cmd[128];
 
 	/* Everything the test opened through the layer was closed ... */
-	EXPECT_EQ(self->fds, count_fds());
+	EXPECT_EQ(self->fds, nsh_count_fds());
 	/* ... and every view unmapped. */
 	EXPECT_EQ(0, count_maps("namedshm:"));
 	EXPECT_EQ(0, count_maps(self->dir));
@@ -479,7 +432,7 @@ TEST_F(ce, header_types_and_constants)
 	MoveMemory(b + 1, b, 4);
 	EXPECT_EQ(0, memcmp(b, "1123467", 8));
 	ZeroMemory(a, sizeof(a));
-	EXPECT_TRUE(all_zero(a, sizeof(a)));
+	EXPECT_TRUE(nsh_all_zero(a, sizeof(a)));
 
 	/* Without UNICODE the unsuffixed names are the A functions. */
 	EXPECT_EQ((void *)CreateFileMappingA, (void *)CreateFileMapping);
@@ -559,9 +512,9 @@ TEST_F(ce, create_existing_returns_new_handle_183_keeps_size)
 	q = MapViewOfFile(b, FILE_MAP_ALL_ACCESS, 0, 0, 0);
 	ASSERT_NE(NULL, q);
 	EXPECT_NE(p, q);
-	EXPECT_TRUE(all_zero(p, 3 * PAGE));
-	fill(p, 3 * PAGE, 1);
-	EXPECT_TRUE(check(q, 3 * PAGE, 1));
+	EXPECT_TRUE(nsh_all_zero(p, 3 * PAGE));
+	nsh_fill(p, 3 * PAGE, 1);
+	EXPECT_TRUE(nsh_check(q, 3 * PAGE, 1));
 	q[10] = 'q';
 	EXPECT_EQ('q', p[10]);
 
@@ -943,7 +896,7 @@ TEST_F(ce, last_close_removes_the_name_views_survive)
 	ASSERT_NE(NULL, h);
 	old = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0);
 	ASSERT_NE(NULL, old);
-	fill(old, 2 * PAGE, 5);
+	nsh_fill(old, 2 * PAGE, 5);
 
 	/* CloseHandle succeeds while a view exists. */
 	EXPECT_TRUE(CloseHandle(h));
@@ -952,7 +905,7 @@ TEST_F(ce, last_close_removes_the_name_views_survive)
 	EXPECT_EQ(0, nsh_listing(name, NULL));
 
 	/* The view still works. */
-	EXPECT_TRUE(check(old, 2 * PAGE, 5));
+	EXPECT_TRUE(nsh_check(old, 2 * PAGE, 5));
 	old[0] = 'z';
 
 	/* The name now makes a fresh, zero-filled object. */
@@ -962,7 +915,7 @@ TEST_F(ce, last_close_removes_the_name_views_survive)
 	EXPECT_EQ(0, GetLastError());
 	nv = MapViewOfFile(fresh, FILE_MAP_ALL_ACCESS, 0, 0, 0);
 	ASSERT_NE(NULL, nv);
-	EXPECT_TRUE(all_zero(nv, 2 * PAGE));
+	EXPECT_TRUE(nsh_all_zero(nv, 2 * PAGE));
 	nv[1] = 'n';
 	EXPECT_NE('n', old[1]);
 	EXPECT_EQ('z', old[0]);
@@ -1570,7 +1523,7 @@ TEST_F(ce, offsets_must_be_granule_aligned)
 	ASSERT_NE(NULL, h);
 	p = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0);
 	ASSERT_NE(NULL, p);
-	fill(p, 3 * GRAN, 9);
+	nsh_fill(p, 3 * GRAN, 9);
 	EXPECT_EQ(NULL, MapViewOfFile(h, FILE_MAP_READ, 0, PAGE, PAGE));
 	EXPECT_EQ(ERROR_MAPPED_ALIGNMENT, GetLastError());
 	EXPECT_EQ(NULL, MapViewOfFile(h, FILE_MAP_READ, 0, 1, 0));
@@ -1939,12 +1892,12 @@ TEST_F(ce, two_processes_share_an_object_by_name)
 	EXPECT_EQ(0, GetLastError());
 	p = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0);
 	ASSERT_NE(NULL, p);
-	fill(p, PAGE, 42);
+	nsh_fill(p, PAGE, 42);
 
 	/* The child gets the NAME, calls CreateFileMapping with it: 183. */
 	ASSERT_EQ(0, spawn_self(&c, argv));
 	ASSERT_TRUE(child_ready(&c)) TH_LOG("child failed early");
-	EXPECT_TRUE(check(p + PAGE, PAGE, 43));
+	EXPECT_TRUE(nsh_check(p + PAGE, PAGE, 43));
 
 	/* Our handle closed: the child's keeps the object and name. */
 	EXPECT_TRUE(CloseHandle(h));
@@ -1957,8 +1910,8 @@ TEST_F(ce, two_processes_share_an_object_by_name)
 	EXPECT_EQ(NULL, OpenFileMappingA(FILE_MAP_READ, FALSE, name));
 	EXPECT_EQ(ERROR_FILE_NOT_FOUND, GetLastError());
 	/* Our view keeps the memory. */
-	EXPECT_TRUE(check(p, PAGE, 42));
-	EXPECT_TRUE(check(p + PAGE, PAGE, 43));
+	EXPECT_TRUE(nsh_check(p, PAGE, 42));
+	EXPECT_TRUE(nsh_check(p + PAGE, PAGE, 43));
 	EXPECT_TRUE(UnmapViewOfFile(p));
 }
 
@@ -1977,7 +1930,7 @@ TEST_F(ce, child_creates_parent_opens)
 	EXPECT_EQ(ERROR_ALREADY_EXISTS, GetLastError());
 	p = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
 	ASSERT_NE(NULL, p);
-	EXPECT_TRUE(check(p, 2 * PAGE, 77));
+	EXPECT_TRUE(nsh_check(p, 2 * PAGE, 77));
 	EXPECT_TRUE(UnmapViewOfFile(p));
 	EXPECT_TRUE(CloseHandle(h));
 	EXPECT_EQ(0, child_finish(&c));
@@ -2593,7 +2546,7 @@ TEST_F(ce, file_mapping_of_the_whole_file)
 		ASSERT_TRUE(map_info(p, NULL, &s, &e));
 		EXPECT_EQ(rounded, e - s);
 	} while (0);
-	EXPECT_TRUE(check(p, len, 17));
+	EXPECT_TRUE(nsh_check(p, len, 17));
 	EXPECT_TRUE(UnmapViewOfFile(p));
 	p = MapViewOfFile(m, FILE_MAP_READ, 0, 0, rounded);
 	ASSERT_NE(NULL, p);
@@ -2646,8 +2599,8 @@ TEST_F(ce, file_mapping_sizes_and_extension)
 	EXPECT_EQ((off_t)(2 * PAGE + 10), file_size(path));
 	p = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);
 	ASSERT_NE(NULL, p);
-	EXPECT_TRUE(check(p, 100, 3));
-	EXPECT_TRUE(all_zero(p + 100, 2 * PAGE + 10 - 100));
+	EXPECT_TRUE(nsh_check(p, 100, 3));
+	EXPECT_TRUE(nsh_all_zero(p + 100, 2 * PAGE + 10 - 100));
 	p[2 * PAGE + 9] = 'E';
 
 	/* The name exists: size ignored, the file not extended. */
@@ -2703,11 +2656,11 @@ TEST_F(ce, file_access_limits_the_mapping)
 	EXPECT_EQ(ERROR_ACCESS_DENIED, GetLastError());
 	p = MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0);
 	ASSERT_NE(NULL, p);
-	EXPECT_TRUE(check(p, PAGE, 5));
+	EXPECT_TRUE(nsh_check(p, PAGE, 5));
 	c = MapViewOfFile(m, FILE_MAP_COPY, 0, 0, 0);
 	ASSERT_NE(NULL, c);
 	c[0] = (char)~c[0];
-	EXPECT_TRUE(check(p, PAGE, 5));
+	EXPECT_TRUE(nsh_check(p, PAGE, 5));
 	EXPECT_TRUE(UnmapViewOfFile(c));
 	EXPECT_TRUE(UnmapViewOfFile(p));
 	EXPECT_TRUE(CloseHandle(m));
@@ -2747,7 +2700,7 @@ TEST_F(ce, readonly_object_over_a_writable_file_stays_readonly)
 		char *p = MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0);
 
 		ASSERT_NE(NULL, p);
-		EXPECT_TRUE(check(p, PAGE, 8));
+		EXPECT_TRUE(nsh_check(p, PAGE, 8));
 		EXPECT_TRUE(UnmapViewOfFile(p));
 	} while (0);
 	kernel_handles(name, &nro, &nrw);
@@ -2776,7 +2729,7 @@ TEST_F(ce, file_data_persists_after_every_handle)
 	p = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);
 	ASSERT_NE(NULL, p);
 	EXPECT_TRUE(CloseHandle(m));
-	fill(p, 3 * PAGE, 21);
+	nsh_fill(p, 3 * PAGE, 21);
 	EXPECT_TRUE(FlushViewOfFile(p + PAGE, PAGE));
 	EXPECT_TRUE(file_holds(path, PAGE, PAGE, 21 + (unsigned int)PAGE * 7));
 	EXPECT_TRUE(FlushViewOfFile(p, 0));
@@ -2804,11 +2757,11 @@ TEST_F(ce, named_file_object_reached_from_another_process)
 	EXPECT_TRUE(CloseHandle(f));
 	p = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);
 	ASSERT_NE(NULL, p);
-	fill(p, PAGE, 61);
+	nsh_fill(p, PAGE, 61);
 
 	/* The child opens it by name, checks our data, writes its own. */
 	EXPECT_EQ(0, run_self(argv));
-	EXPECT_TRUE(check(p + PAGE, PAGE, 62));
+	EXPECT_TRUE(nsh_check(p + PAGE, PAGE, 62));
 	EXPECT_TRUE(UnmapViewOfFile(p));
 	EXPECT_TRUE(CloseHandle(m));
 	EXPECT_EQ(NULL, OpenFileMappingA(FILE_MAP_READ, FALSE, name));
@@ -2997,9 +2950,9 @@ static int child_main(int argc, char **argv)
 		p = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0);
 		if (!p)
 			return 93;
-		if (!check(p, PAGE, 42))
+		if (!nsh_check(p, PAGE, 42))
 			return 94;
-		fill(p + PAGE, PAGE, 43);
+		nsh_fill(p + PAGE, PAGE, 43);
 		child_sync();
 		if (!UnmapViewOfFile(p) || !CloseHandle(h))
 			return 95;
@@ -3012,7 +2965,7 @@ static int child_main(int argc, char **argv)
 		p = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
 		if (!p)
 			return 92;
-		fill(p, 2 * PAGE, 77);
+		nsh_fill(p, 2 * PAGE, 77);
 		if (!UnmapViewOfFile(p))
 			return 93;
 		child_sync();
@@ -3025,9 +2978,9 @@ static int child_main(int argc, char **argv)
 		p = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
 		if (!p)
 			return 92;
-		if (!check(p, PAGE, 61))
+		if (!nsh_check(p, PAGE, 61))
 			return 93;
-		fill(p + PAGE, PAGE, 62);
+		nsh_fill(p + PAGE, PAGE, 62);
 		if (!FlushViewOfFile(p, 0) || !UnmapViewOfFile(p) ||
 		    !CloseHandle(h))
 			return 94;

@@ -19,20 +19,7 @@
 #include "../kselftest_harness.h"
 #include <namedshm.h>
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own descriptor */
-}
+#include "namedshm_util.h"
 
 TEST(open_create_exist_and_errnos)
 {
@@ -169,7 +156,7 @@ TEST(first_use_from_many_threads_opens_the_device_once)
 {
 	pthread_t t[8];
 	char names[8][16];
-	int before = count_fds(), i;
+	int before = nsh_count_fds(), i;
 	void *ret;
 
 	for (i = 0; i < 8; i++) {
@@ -182,7 +169,7 @@ TEST(first_use_from_many_threads_opens_the_device_once)
 		close((int)(long)ret);
 	}
 	/* Only the library's device descriptor remains. */
-	EXPECT_EQ(before + 1, count_fds());
+	EXPECT_EQ(before + 1, nsh_count_fds());
 }
 
 TEST(survives_the_application_closing_its_descriptor)
@@ -193,10 +180,10 @@ TEST(survives_the_application_closing_its_descriptor)
 	ASSERT_LE(0, fd);
 	close(fd);
 	/* Close everything but stdio, the library's descriptor included. */
-	before = count_fds();
+	before = nsh_count_fds();
 	for (i = 3; i < 64; i++)
 		close(i);
-	ASSERT_LT(count_fds(), before);
+	ASSERT_LT(nsh_count_fds(), before);
 	/* Reuse the number for something else. */
 	ASSERT_LE(0, open("/dev/null", O_RDWR | O_CLOEXEC));
 	fd = namedshm_open("lib-c", O_RDWR | O_CREAT, 0600, 1);

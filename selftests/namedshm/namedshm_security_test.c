@@ -419,22 +419,6 @@ TEST_F(sec, read_only_handle_never_yields_writable_shared_memory)
 
 /* --- quotas ---------------------------------------------------------- */
 
-static int open_backed(int dev, const char *name, uint64_t size, int file)
-{
-	struct namedshm_open args = {
-		.argsz = sizeof(args),
-		.flags = NSH_CREATE | NAMEDSHM_OPEN_BACKING_FD,
-		.name = (uintptr_t)name,
-		.name_len = strlen(name),
-		.mode = 0600,
-		.size = size,
-		.backing_fd = file,
-	};
-	int fd = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
-
-	return fd < 0 ? -errno : fd;
-}
-
 TEST_F(sec, limits_are_visible_and_enforced_without_partial_objects)
 {
 	struct namedshm_device_info di;
@@ -487,7 +471,8 @@ TEST_F(sec, limits_are_visible_and_enforced_without_partial_objects)
 	file = open("/tmp", O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
 	ASSERT_LE(0, file);
 	ASSERT_EQ(0, ftruncate(file, 8 * PAGE));
-	fds[2] = open_backed(self->dev, "bytes-file", 8 * PAGE, file);
+	fds[2] = nsh_open_backed(self->dev, "bytes-file", NSH_CREATE, 8 * PAGE,
+				 file, sizeof(struct namedshm_open));
 	EXPECT_LE(0, fds[2]);
 	close(fds[0]);
 	close(fds[1]);
@@ -582,18 +567,6 @@ TEST_F(sec, per_user_limits_apply_to_each_user)
 
 #define CG "/sys/fs/cgroup"
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 :
-									-errno;
-	close(fd);
-	return ret;
-}
-
 TEST_F_TIMEOUT(sec, a_small_memcg_stops_its_task_not_the_others, 120)
 {
 	const char *name = nsh_name("memcg");
@@ -606,11 +579,11 @@ TEST_F_TIMEOUT(sec, a_small_memcg_stops_its_task_not_the_others, 120)
 		mkdir(CG, 0755);
 		ASSERT_EQ(0, mount("cgroup2", CG, "cgroup2", 0, NULL));
 	}
-	ASSERT_EQ(0, write_file(CG "/cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, nsh_write_file(CG "/cgroup.subtree_control", "+memory"));
 	rmdir(CG "/nshtest");
 	ASSERT_EQ(0, mkdir(CG "/nshtest", 0755));
-	ASSERT_EQ(0, write_file(CG "/nshtest/memory.max", "16M"));
-	write_file(CG "/nshtest/memory.swap.max", "0");
+	ASSERT_EQ(0, nsh_write_file(CG "/nshtest/memory.max", "16M"));
+	nsh_write_file(CG "/nshtest/memory.swap.max", "0");
 
 	/* Another holder's data, outside the cgroup. */
 	mine_fd = nsh_open(self->dev, "memcg-other", NSH_CREATE, 0600, PAGE,
@@ -629,7 +602,7 @@ TEST_F_TIMEOUT(sec, a_small_memcg_stops_its_task_not_the_others, 120)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		snprintf(pid_text, sizeof(pid_text), "%d", getpid());
-		if (write_file(CG "/nshtest/cgroup.procs", pid_text))
+		if (nsh_write_file(CG "/nshtest/cgroup.procs", pid_text))
 			_exit(10);
 		/* Pages it faults are charged to it: 64 MiB > 16 MiB. */
 		memset(shared, 'c', big);

@@ -332,32 +332,6 @@ static int exec_child(int argc, char **argv)
 	return 0;
 }
 
-static long meminfo(const char *key)
-{
-	char line[256];
-	long v = -1;
-	FILE *f;
-	int fd;
-
-	/* Fold the per-CPU counter deltas first, or the figure drifts. */
-	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) != 1)
-			v = -2;
-		close(fd);
-	}
-	f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) &&
-		    line[strlen(key)] == ':')
-			v = atol(line + strlen(key) + 1);
-	fclose(f);
-	return v;
-}
-
 static int reload_module(void)
 {
 	const char *ko = getenv("NAMEDSHM_KO");
@@ -433,7 +407,7 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("setup: %s\n", strerror(errno));
 	/* After mapping st: that page is ours until the end. */
 	memset(st, 0, sizeof(*st));
-	shmem_before = meminfo("Shmem");
+	shmem_before = nsh_meminfo_kb("Shmem");
 	srand(seed);
 	deadline = time(NULL) + duration;
 
@@ -488,7 +462,7 @@ int main(int argc, char **argv)
 			 live);
 	/* Freed pages may take a moment (deferred fput): poll briefly. */
 	for (i = 0; i < 50; i++) {
-		shmem_after = meminfo("Shmem");
+		shmem_after = nsh_meminfo_kb("Shmem");
 		if (shmem_after <= shmem_before)
 			break;
 		usleep(100000);

@@ -59,37 +59,6 @@ FIXTURE_TEARDOWN(ns)
 	EXPECT_EQ(0, nsh_listing(NULL, NULL));
 }
 
-static void fill(void *p, size_t len, unsigned int seed)
-{
-	unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		c[i] = (unsigned char)(seed + i * 7);
-}
-
-static bool check(const void *p, size_t len, unsigned int seed)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (c[i] != (unsigned char)(seed + i * 7))
-			return false;
-	return true;
-}
-
-static bool all_zero(const void *p, size_t len)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (c[i])
-			return false;
-	return true;
-}
-
 static int open_only(int dev, const char *name)
 {
 	return nsh_open(dev, name, 0, 0, 0, NULL, NULL);
@@ -164,10 +133,10 @@ TEST_F(ns, views_alias_one_region)
 	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, b, 2 * PAGE);
 	ASSERT_NE(MAP_FAILED, r);
 	EXPECT_NE(p, q);
-	EXPECT_TRUE(all_zero(p, 3 * PAGE));
+	EXPECT_TRUE(nsh_all_zero(p, 3 * PAGE));
 
-	fill(p, 3 * PAGE, 11);
-	EXPECT_TRUE(check(q, 3 * PAGE, 11));
+	nsh_fill(p, 3 * PAGE, 11);
+	EXPECT_TRUE(nsh_check(q, 3 * PAGE, 11));
 	EXPECT_EQ(0, memcmp(r, p + 2 * PAGE, PAGE));
 	q[5] = 'x';
 	EXPECT_EQ('x', p[5]);
@@ -201,9 +170,9 @@ static int child_main(int argc, char **argv)
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
 			return 94;
-		if (!check(p, PAGE, 42))
+		if (!nsh_check(p, PAGE, 42))
 			return 95;
-		fill(p + PAGE, PAGE, 43);
+		nsh_fill(p + PAGE, PAGE, 43);
 		return 0;
 	}
 	if (!strcmp(argv[2], "inherit") && argc == 5) {
@@ -212,9 +181,9 @@ static int child_main(int argc, char **argv)
 		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
 			return 96;
-		if (!check(p, PAGE, 44))
+		if (!nsh_check(p, PAGE, 44))
 			return 97;
-		fill(p, PAGE, 45);
+		nsh_fill(p, PAGE, 45);
 		return 0;
 	}
 	if (!strcmp(argv[2], "closed") && argc == 5) {
@@ -252,12 +221,12 @@ TEST_F(ns, two_unrelated_processes_share_by_name)
 	ASSERT_LE(0, fd);
 	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	fill(p, PAGE, 42);
+	nsh_fill(p, PAGE, 42);
 
 	/* The child gets only the name: the handle is close-on-exec. */
 	EXPECT_EQ(0, run_self((char *[]){ "self", "--child", "open", name,
 					   NULL }));
-	EXPECT_TRUE(check(p + PAGE, PAGE, 43));
+	EXPECT_TRUE(nsh_check(p + PAGE, PAGE, 43));
 	munmap(p, 4 * PAGE);
 	close(fd);
 }
@@ -282,11 +251,11 @@ TEST_F(ns, handles_are_close_on_exec_unless_asked)
 	EXPECT_EQ(0, fcntl(keep, F_GETFD) & FD_CLOEXEC);
 	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	fill(p, PAGE, 44);
+	nsh_fill(p, PAGE, 44);
 	snprintf(num, sizeof(num), "%d", keep);
 	EXPECT_EQ(0, run_self((char *[]){ "self", "--child", "inherit", name,
 					   num, NULL }));
-	EXPECT_TRUE(check(p, PAGE, 45));
+	EXPECT_TRUE(nsh_check(p, PAGE, 45));
 	munmap(p, PAGE);
 }
 
@@ -302,7 +271,7 @@ TEST_F(ns, name_dies_with_last_handle_mapping_survives)
 	ASSERT_LE(0, fd);
 	old = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, old);
-	fill(old, 2 * PAGE, 7);
+	nsh_fill(old, 2 * PAGE, 7);
 	ASSERT_EQ(1, nsh_listing(name, &e));
 	EXPECT_EQ(1, e.mapped);
 
@@ -312,7 +281,7 @@ TEST_F(ns, name_dies_with_last_handle_mapping_survives)
 	EXPECT_EQ(0, nsh_listing(name, NULL));
 	EXPECT_EQ(0, nsh_live_regions());
 	/* The mapping keeps its data and stays writable. */
-	EXPECT_TRUE(check(old, 2 * PAGE, 7));
+	EXPECT_TRUE(nsh_check(old, 2 * PAGE, 7));
 	old[0] = 'A';
 	EXPECT_EQ('A', old[0]);
 
@@ -323,11 +292,11 @@ TEST_F(ns, name_dies_with_last_handle_mapping_survives)
 	fresh = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd2,
 		     0);
 	ASSERT_NE(MAP_FAILED, fresh);
-	EXPECT_TRUE(all_zero(fresh, 2 * PAGE));
-	fill(fresh, 2 * PAGE, 99);
+	EXPECT_TRUE(nsh_all_zero(fresh, 2 * PAGE));
+	nsh_fill(fresh, 2 * PAGE, 99);
 	EXPECT_EQ('A', old[0]);
-	EXPECT_TRUE(check(old + 1, 2 * PAGE - 1, 7 + 7));
-	EXPECT_TRUE(check(fresh, 2 * PAGE, 99));
+	EXPECT_TRUE(nsh_check(old + 1, 2 * PAGE - 1, 7 + 7));
+	EXPECT_TRUE(nsh_check(fresh, 2 * PAGE, 99));
 	munmap(old, 2 * PAGE);
 	munmap(fresh, 2 * PAGE);
 	close(fd2);
@@ -431,7 +400,7 @@ TEST_F(ns, scm_rights_passes_the_handle)
 	ASSERT_LE(0, fd);
 	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	fill(p, PAGE, 5);
+	nsh_fill(p, PAGE, 5);
 	munmap(p, PAGE);
 	ASSERT_EQ(0, send_fd(sv[0], fd));
 	close(fd);
@@ -443,7 +412,7 @@ TEST_F(ns, scm_rights_passes_the_handle)
 	ASSERT_LE(0, got);
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, got, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	EXPECT_TRUE(check(p, PAGE, 5));
+	EXPECT_TRUE(nsh_check(p, PAGE, 5));
 	munmap(p, PAGE);
 	close(got);
 	EXPECT_EQ(-ENOENT, open_only(self->dev, name));
@@ -484,12 +453,12 @@ TEST_F(ns, unnamed_regions_are_never_in_the_table)
 
 		if (q == MAP_FAILED)
 			_exit(1);
-		fill(q, PAGE, 77);
+		nsh_fill(q, PAGE, 77);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	EXPECT_TRUE(check(p, PAGE, 77));
+	EXPECT_TRUE(nsh_check(p, PAGE, 77));
 	munmap(p, PAGE);
 	close(a);
 	close(b);
@@ -538,7 +507,7 @@ TEST_F(ns, read_only_handle_cannot_write)
 
 	w = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
 	ASSERT_NE(MAP_FAILED, w);
-	fill(w, 2 * PAGE, 3);
+	nsh_fill(w, 2 * PAGE, 3);
 
 	/* No writable shared mapping of a read-only handle, now or later. */
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
@@ -548,7 +517,7 @@ TEST_F(ns, read_only_handle_cannot_write)
 	EXPECT_EQ(EACCES, errno);
 	r = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, ro, 0);
 	ASSERT_NE(MAP_FAILED, r);
-	EXPECT_TRUE(check(r, 2 * PAGE, 3));
+	EXPECT_TRUE(nsh_check(r, 2 * PAGE, 3));
 	EXPECT_EQ(-1, mprotect(r, 2 * PAGE, PROT_READ | PROT_WRITE));
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(SIGSEGV, try_write(r));
@@ -558,8 +527,8 @@ TEST_F(ns, read_only_handle_cannot_write)
 	ASSERT_NE(MAP_FAILED, priv);
 	EXPECT_EQ(0, try_write(priv));
 	EXPECT_EQ(1, priv[0]);
-	EXPECT_TRUE(check(w, PAGE, 3));
-	EXPECT_TRUE(check(r, PAGE, 3));
+	EXPECT_TRUE(nsh_check(w, PAGE, 3));
+	EXPECT_TRUE(nsh_check(r, PAGE, 3));
 
 	/* The read-only view follows the writer. */
 	w[PAGE + 1] = 'z';
@@ -580,14 +549,14 @@ TEST_F(ns, private_mapping_is_copy_on_write)
 	shared = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		      0);
 	ASSERT_NE(MAP_FAILED, shared);
-	fill(shared, 2 * PAGE, 21);
+	nsh_fill(shared, 2 * PAGE, 21);
 	priv = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	ASSERT_NE(MAP_FAILED, priv);
-	EXPECT_TRUE(check(priv, 2 * PAGE, 21));
+	EXPECT_TRUE(nsh_check(priv, 2 * PAGE, 21));
 
 	/* Private writes stay private... */
 	memset(priv, 0x55, PAGE);
-	EXPECT_TRUE(check(shared, 2 * PAGE, 21));
+	EXPECT_TRUE(nsh_check(shared, 2 * PAGE, 21));
 	/* ...untouched private pages still see the region... */
 	shared[PAGE + 3] = 'q';
 	EXPECT_EQ('q', priv[PAGE + 3]);
@@ -1184,23 +1153,6 @@ TEST_F(ns, many_regions_listed_and_gone)
 	EXPECT_EQ(0, nsh_listing(NULL, NULL));
 }
 
-static int nsh_open_backed(int dev, const char *name, uint32_t flags,
-			   uint64_t size, int backing_fd, size_t argsz)
-{
-	struct namedshm_open args = {
-		.argsz = argsz,
-		.flags = flags | NAMEDSHM_OPEN_BACKING_FD,
-		.name = (uintptr_t)name,
-		.name_len = name ? strlen(name) : 0,
-		.mode = 0600,
-		.size = size,
-		.backing_fd = backing_fd,
-	};
-	int fd = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
-
-	return fd < 0 ? -errno : fd;
-}
-
 TEST_F(ns, file_backed_regions_map_the_file)
 {
 	const char *name = nsh_name("file");
@@ -1637,29 +1589,6 @@ TEST_F(ns, huge_regions_get_huge_pages)
 	close(file);
 }
 
-/* Shmem in kB, the per-CPU counters folded first. */
-static long shmem_kb(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f;
-	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (write(fd, "1", 1) != 1)
-			v = -2;
-		close(fd);
-	}
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Shmem:", 6))
-			v = atol(line + 6);
-	fclose(f);
-	return v;
-}
-
 TEST_F(ns, memory_goes_with_the_last_handle_and_mapping)
 {
 	const char *name = nsh_name("memfree");
@@ -1668,7 +1597,7 @@ TEST_F(ns, memory_goes_with_the_last_handle_and_mapping)
 	int fd;
 	char *p;
 
-	base = shmem_kb();
+	base = nsh_meminfo_kb("Shmem");
 	ASSERT_LT(0, base);
 	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, size, NULL, NULL);
 	ASSERT_LE(0, fd);
@@ -1676,16 +1605,16 @@ TEST_F(ns, memory_goes_with_the_last_handle_and_mapping)
 	ASSERT_NE(MAP_FAILED, p);
 	memset(p, 1, size);
 	/* Other shmem users may shrink a little meanwhile: 256 kB slack. */
-	used = shmem_kb() - base;
+	used = nsh_meminfo_kb("Shmem") - base;
 	EXPECT_LE((long)(size >> 10) - 256, used);
 
 	/* The mapping alone keeps it... */
 	close(fd);
-	EXPECT_LE((long)(size >> 10) - 256, shmem_kb() - base);
+	EXPECT_LE((long)(size >> 10) - 256, nsh_meminfo_kb("Shmem") - base);
 	EXPECT_EQ(1, p[size - 1]);
 	/* ...and the moment it goes, so does the memory. */
 	munmap(p, size);
-	EXPECT_GE(64, shmem_kb() - base);
+	EXPECT_GE(64, nsh_meminfo_kb("Shmem") - base);
 
 	/* The handle alone keeps it too. */
 	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, size, NULL, NULL);
@@ -1694,9 +1623,9 @@ TEST_F(ns, memory_goes_with_the_last_handle_and_mapping)
 	ASSERT_NE(MAP_FAILED, p);
 	memset(p, 2, size);
 	munmap(p, size);
-	EXPECT_LE((long)(size >> 10) - 256, shmem_kb() - base);
+	EXPECT_LE((long)(size >> 10) - 256, nsh_meminfo_kb("Shmem") - base);
 	close(fd);
-	EXPECT_GE(64, shmem_kb() - base);
+	EXPECT_GE(64, nsh_meminfo_kb("Shmem") - base);
 }
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #ifndef NAMEDSHM_UTIL_H
 #define NAMEDSHM_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -146,6 +147,104 @@ static inline const char *nsh_name(const char *tag)
 
 	snprintf(buf, sizeof(buf), "selftest-%s-%d", tag, (int)getpid());
 	return buf;
+}
+
+/* A byte pattern derived from @seed, to write and to recognise. */
+static inline void nsh_fill(void *p, size_t len, unsigned int seed)
+{
+	unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		c[i] = (unsigned char)(seed + i * 7);
+}
+
+static inline bool nsh_check(const void *p, size_t len, unsigned int seed)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (c[i] != (unsigned char)(seed + i * 7))
+			return false;
+	return true;
+}
+
+static inline bool nsh_all_zero(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (c[i])
+			return false;
+	return true;
+}
+
+/* Descriptors open in this process. */
+static inline int nsh_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own descriptor */
+}
+
+/* Write @value to the file @path (sysfs, procfs, cgroupfs); 0 or -errno. */
+static inline int nsh_write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ?
+		      0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/* A field of /proc/meminfo in kB, the per-CPU counters folded first. */
+static inline long nsh_meminfo_kb(const char *key)
+{
+	size_t klen = strlen(key);
+	char line[256];
+	long v = -1;
+	FILE *f;
+
+	nsh_write_file("/proc/sys/vm/stat_refresh", "1");
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			v = atol(line + klen + 1);
+	fclose(f);
+	return v;
+}
+
+/* Create @name backed by the file @backing_fd, with argsz @argsz. */
+static inline int nsh_open_backed(int dev, const char *name, uint32_t flags,
+				  uint64_t size, int backing_fd, size_t argsz)
+{
+	struct namedshm_open args = {
+		.argsz = (uint32_t)argsz,
+		.flags = flags | NAMEDSHM_OPEN_BACKING_FD,
+		.name = (uintptr_t)name,
+		.name_len = name ? strlen(name) : 0,
+		.mode = 0600,
+		.size = size,
+		.backing_fd = (uint32_t)backing_fd,
+	};
+	int fd = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
+
+	return fd < 0 ? -errno : fd;
 }
 
 #endif /* NAMEDSHM_UTIL_H */
