@@ -66,7 +66,8 @@
  *    the count to zero and unhashes the region while holding its bucket
  *    lock, so a name is never found with a zero count under that lock, and
  *    lock-free lookups that race with it fail refcount_inc_not_zero() and
- *    fall back to the locked path.  From that moment the name is free: a
+ *    see no region (a create then takes the bucket lock and inserts a new
+ *    one).  From that moment the name is free: a
  *    create of the same name makes a new region with new, zero-filled
  *    memory that does not alias the old one.
  *
