@@ -531,8 +531,18 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 
 	/* Allocate outside the lock; the loser of a race frees its copy. */
 	new = namedshm_region_alloc(name, len, size, flags, mode, backing);
-	if (IS_ERR(new))
-		return new;
+	if (IS_ERR(new)) {
+		/*
+		 * Out of quota or memory: the name may have appeared meanwhile,
+		 * and opening it costs neither.
+		 */
+		rcu_read_lock();
+		r = namedshm_find(b, ns, hash, name, len);
+		rcu_read_unlock();
+		if (!r)
+			return new;
+		goto existed;
+	}
 
 	hlist_bl_lock(b);
 	r = namedshm_find(b, ns, hash, name, len);
@@ -1011,6 +1021,11 @@ static struct miscdevice namedshm_misc = {
 	.mode = 0666,
 };
 
+/* /proc/namedshm lists the names of the IPC namespace of its opener. */
+struct namedshm_seq_private {
+	struct ipc_namespace *ns;
+};
+
 /*
  * /proc/namedshm lists the named regions.  The position encodes the
  * bucket in its high 32 bits and the index within the bucket in the low
@@ -1072,8 +1087,8 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 		seq_puts(m, "size handles mapped uid gid mode name\n");
 		return 0;
 	}
-	/* Each IPC namespace sees its own names only. */
-	if (r->ns != current->nsproxy->ipc_ns)
+	/* Each IPC namespace sees its own names only: the opener's. */
+	if (r->ns != ((struct namedshm_seq_private *)m->private)->ns)
 		return 0;
 	handles = refcount_read(&r->handles);
 	if (!handles)
@@ -1097,6 +1112,33 @@ static const struct seq_operations namedshm_seq_ops = {
 	.next = namedshm_seq_next,
 	.stop = namedshm_seq_stop,
 	.show = namedshm_seq_show,
+};
+
+static int namedshm_proc_open(struct inode *inode, struct file *file)
+{
+	struct namedshm_seq_private *p;
+
+	p = __seq_open_private(file, &namedshm_seq_ops, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ns = namedshm_get_ipc_ns();
+	return 0;
+}
+
+static int namedshm_proc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct namedshm_seq_private *p = m->private;
+
+	namedshm_put_ipc_ns(p->ns);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops namedshm_proc_ops = {
+	.proc_open = namedshm_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = namedshm_proc_release,
 };
 
 static int __init namedshm_mount_shm(void)
@@ -1154,7 +1196,7 @@ static int __init namedshm_init(void)
 		goto err_free_table;
 	namedshm_mount_huge();
 	ret = -ENOMEM;
-	if (!proc_create_seq("namedshm", 0444, NULL, &namedshm_seq_ops))
+	if (!proc_create("namedshm", 0444, NULL, &namedshm_proc_ops))
 		goto err_table;
 	ret = misc_register(&namedshm_misc);
 	if (ret)

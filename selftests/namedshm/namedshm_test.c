@@ -1437,9 +1437,15 @@ TEST_F(ns, ipc_namespaces_have_their_own_names)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		uint32_t st = 0;
-		int h;
+		char listing[4096], line[160];
+		ssize_t n;
+		int h, pre;
 		char *c;
 
+		/* A listing opened before: it stays the parent's namespace's. */
+		pre = open("/proc/namedshm", O_RDONLY | O_CLOEXEC);
+		if (pre < 0)
+			_exit(9);
 		if (unshare(CLONE_NEWIPC))
 			_exit(10);
 		/* The parent's name does not exist here... */
@@ -1448,10 +1454,21 @@ TEST_F(ns, ipc_namespaces_have_their_own_names)
 		if (nsh_listing(NULL, NULL) != 0)
 			_exit(12);
 		/* ...and the same name is a region of its own. */
-		h = nsh_open(self->dev, name, NSH_CREATE, 0600, PAGE, &st,
+		h = nsh_open(self->dev, name, NSH_CREATE, 0600, 2 * PAGE, &st,
 			     NULL);
 		if (h < 0 || st != NAMEDSHM_STATUS_CREATED)
 			_exit(13);
+		n = read(pre, listing, sizeof(listing) - 1);
+		if (n <= 0)
+			_exit(17);
+		listing[n] = '\0';
+		snprintf(line, sizeof(line), "\n%ld 1 1 ", PAGE);
+		if (!strstr(listing, line) || !strstr(listing, name))
+			_exit(18);
+		snprintf(line, sizeof(line), "\n%ld ", 2 * PAGE);
+		if (strstr(listing, line))
+			_exit(19);
+		close(pre);
 		c = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, h, 0);
 		if (c == MAP_FAILED || c[0] != 0)
 			_exit(14);
