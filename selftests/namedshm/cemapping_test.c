@@ -2802,32 +2802,15 @@ TEST_F(ce, file_handles_duplicate)
 
 /* ---- the module's limits ---------------------------------------------------- */
 
-static int set_param(const char *name, const char *value)
-{
-	char path[128];
-	int fd, ret = -1;
-
-	snprintf(path, sizeof(path), "/sys/module/namedshm/parameters/%s",
-		 name);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (write(fd, value, strlen(value)) == (ssize_t)strlen(value))
-		ret = 0;
-	close(fd);
-	return ret;
-}
-
 TEST_F(ce, module_limits_are_not_enough_memory)
 {
 	struct namedshm_limits lim;
-	char saved[32];
+	unsigned long long saved;
 	HANDLE a, b;
 
 	ASSERT_EQ(0, namedshm_device_info(&lim));
-	snprintf(saved, sizeof(saved), "%llu",
-		 (unsigned long long)lim.max_regions);
-	ASSERT_EQ(0, set_param("max_regions", "1"));
+	saved = lim.max_regions;
+	ASSERT_EQ(0, nsh_set_param("max_regions", 1));
 	a = create_rw("LimitA", PAGE);
 	EXPECT_NE(NULL, a);
 	SetLastError(0);
@@ -2837,7 +2820,7 @@ TEST_F(ce, module_limits_are_not_enough_memory)
 	/* The name was not left behind. */
 	EXPECT_EQ(NULL, OpenFileMappingA(FILE_MAP_READ, FALSE, "LimitB"));
 	EXPECT_EQ(ERROR_FILE_NOT_FOUND, GetLastError());
-	EXPECT_EQ(0, set_param("max_regions", saved));
+	EXPECT_EQ(0, nsh_set_param("max_regions", saved));
 	if (a)
 		EXPECT_TRUE(CloseHandle(a));
 	if (b)

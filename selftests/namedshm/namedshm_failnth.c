@@ -28,18 +28,6 @@
 static long page;
 static int nth_fd;
 
-static int put(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = -1;
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, value, strlen(value)) == (ssize_t)strlen(value))
-		ret = 0;
-	close(fd);
-	return ret;
-}
-
 /* Quiet, every allocation eligible, only through fail-nth. */
 static int setup(void)
 {
@@ -52,19 +40,19 @@ static int setup(void)
 		mount("debugfs", DBG, "debugfs", 0, NULL);
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/verbose", attrs[i]);
-		if (put(path, "0"))
+		if (nsh_write_file(path, "0"))
 			return -1;
 		snprintf(path, sizeof(path), "%s/ignore-gfp-wait", attrs[i]);
-		if (put(path, "N"))
+		if (nsh_write_file(path, "N"))
 			return -1;
 		/* fail-nth alone decides; probability stays 0. */
 		snprintf(path, sizeof(path), "%s/probability", attrs[i]);
-		put(path, "0");
+		nsh_write_file(path, "0");
 	}
 	snprintf(path, sizeof(path), "%s/ignore-gfp-highmem", attrs[1]);
-	put(path, "N");
+	nsh_write_file(path, "N");
 	snprintf(path, sizeof(path), "%s/min-order", attrs[1]);
-	put(path, "0");
+	nsh_write_file(path, "0");
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	return nth_fd < 0 ? -1 : 0;
 }

@@ -47,21 +47,6 @@ static unsigned long long read_param(const char *name)
 	return strtoull(buf, NULL, 10);
 }
 
-static int write_param(const char *name, unsigned long long value)
-{
-	char path[128], buf[32];
-	int fd, len, ret;
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(buf, sizeof(buf), "%llu", value);
-	ret = write(fd, buf, len) == len ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
 static int set_perm(int fd, uint32_t flags, uint32_t uid, uint32_t gid,
 		    uint32_t mode)
 {
@@ -135,7 +120,7 @@ FIXTURE_TEARDOWN(sec)
 
 	syscall(SYS_close_range, 3, ~0U, 0);
 	for (i = 0; i < 5; i++)
-		EXPECT_EQ(0, write_param(limit_names[i], self->saved[i]));
+		EXPECT_EQ(0, nsh_set_param(limit_names[i], self->saved[i]));
 	EXPECT_EQ(0, nsh_live_regions());
 	EXPECT_EQ(0, nsh_listing(NULL, NULL));
 }
@@ -426,7 +411,7 @@ TEST_F(sec, limits_are_visible_and_enforced_without_partial_objects)
 	int fds[8], i, fd, file;
 
 	/* max_regions: the count of live regions, named or not. */
-	ASSERT_EQ(0, write_param("max_regions", 3));
+	ASSERT_EQ(0, nsh_set_param("max_regions", 3));
 	ASSERT_EQ(0, nsh_device_info(self->dev, &di));
 	EXPECT_EQ(3, di.max_regions);
 	for (i = 0; i < 3; i++) {
@@ -449,10 +434,10 @@ TEST_F(sec, limits_are_visible_and_enforced_without_partial_objects)
 	EXPECT_LE(0, fds[0]);
 	for (i = 0; i < 3; i++)
 		close(fds[i]);
-	ASSERT_EQ(0, write_param("max_regions", self->saved[1]));
+	ASSERT_EQ(0, nsh_set_param("max_regions", self->saved[1]));
 
 	/* max_total_bytes: the size of anonymous regions. */
-	ASSERT_EQ(0, write_param("max_total_bytes", 4 * PAGE));
+	ASSERT_EQ(0, nsh_set_param("max_total_bytes", 4 * PAGE));
 	fds[0] = nsh_open(self->dev, "bytes-0", NSH_CREATE, 0600, 3 * PAGE,
 			  NULL, NULL);
 	ASSERT_LE(0, fds[0]);
@@ -480,10 +465,10 @@ TEST_F(sec, limits_are_visible_and_enforced_without_partial_objects)
 	close(file);
 	ASSERT_EQ(0, nsh_device_info(self->dev, &di));
 	EXPECT_EQ(0, di.committed);
-	ASSERT_EQ(0, write_param("max_total_bytes", 0));
+	ASSERT_EQ(0, nsh_set_param("max_total_bytes", 0));
 
 	/* max_region_size moves at run time too. */
-	ASSERT_EQ(0, write_param("max_region_size", 2 * PAGE));
+	ASSERT_EQ(0, nsh_set_param("max_region_size", 2 * PAGE));
 	EXPECT_EQ(-EFBIG, nsh_open(self->dev, "size", NSH_CREATE, 0600,
 				   2 * PAGE + 1, NULL, NULL));
 	fd = nsh_open(self->dev, "size", NSH_CREATE, 0600, 2 * PAGE, NULL,
@@ -521,7 +506,7 @@ static int fill_user_quota(void *arg)
 	if (open_only(q->dev, "root-owned", false) < 0)
 		return 3;
 	/* Module parameters are root's. */
-	if (write_param("max_user_regions", 1000) != -EACCES)
+	if (nsh_set_param("max_user_regions", 1000) != -EACCES)
 		return 4;
 	return 0;
 }
@@ -549,16 +534,16 @@ TEST_F(sec, per_user_limits_apply_to_each_user)
 	root_fd = nsh_open(self->dev, "root-owned", NSH_CREATE, 0644, PAGE,
 			   NULL, NULL);
 	ASSERT_LE(0, root_fd);
-	ASSERT_EQ(0, write_param("max_user_regions", 3));
+	ASSERT_EQ(0, nsh_set_param("max_user_regions", 3));
 	EXPECT_EQ(0, in_child(fill_user_quota, &q));
 	/* Root is another user with a quota of its own. */
 	more = nsh_open(self->dev, "root-2", NSH_CREATE, 0600, PAGE, NULL,
 			NULL);
 	EXPECT_LE(0, more);
 	close(more);
-	ASSERT_EQ(0, write_param("max_user_regions", self->saved[3]));
+	ASSERT_EQ(0, nsh_set_param("max_user_regions", self->saved[3]));
 
-	ASSERT_EQ(0, write_param("max_user_bytes", 4 * PAGE));
+	ASSERT_EQ(0, nsh_set_param("max_user_bytes", 4 * PAGE));
 	EXPECT_EQ(0, in_child(fill_user_bytes, &q));
 	close(root_fd);
 }

@@ -210,6 +210,17 @@ static inline int nsh_write_file(const char *path, const char *value)
 	return ret;
 }
 
+/* Set the module parameter @name to @value; 0 or -errno. */
+static inline int nsh_set_param(const char *name, unsigned long long value)
+{
+	char path[128], text[32];
+
+	snprintf(path, sizeof(path), "/sys/module/namedshm/parameters/%s",
+		 name);
+	snprintf(text, sizeof(text), "%llu", value);
+	return nsh_write_file(path, text);
+}
+
 /* A field of /proc/meminfo in kB, the per-CPU counters folded first. */
 static inline long nsh_meminfo_kb(const char *key)
 {
