@@ -8,8 +8,6 @@
  * Handles are mmap()ed; the memory is an ordinary shmem file.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -442,6 +440,17 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	return r;
 }
 
+/* A consistent snapshot of owner, group and mode. */
+static void namedshm_get_perm(struct namedshm_region *r, kuid_t *uid,
+			      kgid_t *gid, umode_t *mode)
+{
+	spin_lock(&r->perm_lock);
+	*uid = r->uid;
+	*gid = r->gid;
+	*mode = r->mode;
+	spin_unlock(&r->perm_lock);
+}
+
 /*
  * SysV-style owner/group/other check, CAP_IPC_OWNER overrides.  Nobody
  * gets a writable handle to a region whose backing file is read-only.
@@ -456,11 +465,7 @@ static bool namedshm_may_open(struct namedshm_region *r, bool write)
 	if (write && !(r->flags & NAMEDSHM_REGION_WRITABLE))
 		return false;
 
-	spin_lock(&r->perm_lock);
-	uid = r->uid;
-	gid = r->gid;
-	granted = r->mode;
-	spin_unlock(&r->perm_lock);
+	namedshm_get_perm(r, &uid, &gid, &granted);
 
 	if (uid_eq(current_euid(), uid))
 		granted >>= 6;
@@ -790,6 +795,7 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	struct namedshm_region *r = file->private_data;
 	struct namedshm_region_info info;
 	u32 argsz, bufsz;
+	umode_t mode;
 	kuid_t uid;
 	kgid_t gid;
 	u64 buf;
@@ -816,11 +822,8 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	info.access = NAMEDSHM_ACCESS_READ;
 	if (file->f_mode & FMODE_WRITE)
 		info.access |= NAMEDSHM_ACCESS_WRITE;
-	spin_lock(&r->perm_lock);
-	uid = r->uid;
-	gid = r->gid;
-	info.mode = r->mode;
-	spin_unlock(&r->perm_lock);
+	namedshm_get_perm(r, &uid, &gid, &mode);
+	info.mode = mode;
 	info.uid = from_kuid_munged(current_user_ns(), uid);
 	info.gid = from_kgid_munged(current_user_ns(), gid);
 	info.name = buf;
@@ -844,6 +847,9 @@ static long namedshm_set_perm(struct file *file, void __user *uarg)
 	struct namedshm_set_perm args;
 	kuid_t uid = INVALID_UID;
 	kgid_t gid = INVALID_GID;
+	kuid_t cur_uid;
+	kgid_t cur_gid;
+	umode_t cur_mode;
 	bool owner;
 	u32 argsz;
 	int ret;
@@ -874,9 +880,8 @@ static long namedshm_set_perm(struct file *file, void __user *uarg)
 	 * A change of owner racing with this may let the old owner's change
 	 * through: the same as had it come first.
 	 */
-	spin_lock(&r->perm_lock);
-	owner = uid_eq(current_euid(), r->uid);
-	spin_unlock(&r->perm_lock);
+	namedshm_get_perm(r, &cur_uid, &cur_gid, &cur_mode);
+	owner = uid_eq(current_euid(), cur_uid);
 	if (!owner && !ns_capable(r->ns->user_ns, CAP_IPC_OWNER))
 		return -EPERM;
 	spin_lock(&r->perm_lock);
@@ -1093,11 +1098,7 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 	handles = refcount_read(&r->handles);
 	if (!handles)
 		return 0; /* being removed */
-	spin_lock(&r->perm_lock);
-	uid = r->uid;
-	gid = r->gid;
-	mode = r->mode;
-	spin_unlock(&r->perm_lock);
+	namedshm_get_perm(r, &uid, &gid, &mode);
 	seq_printf(m, "%llu %u %d %u %u %04o ", r->size, handles,
 		   mapping_mapped(r->mapping) ? 1 : 0,
 		   from_kuid_munged(seq_user_ns(m), uid),
