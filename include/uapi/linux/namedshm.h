@@ -226,6 +226,29 @@ struct namedshm_set_perm {
 	__u32 pad;
 };
 
+/* struct namedshm_dup.flags */
+#define NAMEDSHM_DUP_WRITE (1U << 0) /* read-write: needs a read-write handle */
+#define NAMEDSHM_DUP_NOCLOEXEC (1U << 1) /* the new handle survives execve() */
+#define NAMEDSHM_DUP_FLAGS_MASK (NAMEDSHM_DUP_WRITE | NAMEDSHM_DUP_NOCLOEXEC)
+
+/**
+ * struct namedshm_dup - argument of NAMEDSHM_IOC_DUP
+ * @argsz: in: sizeof(struct namedshm_dup)
+ * @flags: in: NAMEDSHM_DUP_*
+ *
+ * Returns a new handle (a new open file description, counted in the
+ * region's handles) to the region of the handle it is called on, whatever
+ * IPC namespace the caller is in now and whether or not the name still
+ * resolves to it.  The new handle is read-only unless NAMEDSHM_DUP_WRITE
+ * is given, which needs a read-write handle (EACCES otherwise): access is
+ * never widened, and the region's mode is not consulted (holding a handle
+ * is the right).  Close-on-exec unless NAMEDSHM_DUP_NOCLOEXEC.
+ */
+struct namedshm_dup {
+	__u32 argsz;
+	__u32 flags;
+};
+
 #define NAMEDSHM_IOC_MAGIC 0xD7
 
 /* On /dev/namedshm: create or open a region; returns a handle fd. */
@@ -239,5 +262,7 @@ struct namedshm_set_perm {
 /* On a handle: change the region's owner, group or mode. */
 #define NAMEDSHM_IOC_SET_PERM \
 	_IOW(NAMEDSHM_IOC_MAGIC, 0x11, struct namedshm_set_perm)
+/* On a handle: a new handle to the same region; returns its fd. */
+#define NAMEDSHM_IOC_DUP _IOW(NAMEDSHM_IOC_MAGIC, 0x12, struct namedshm_dup)
 
 #endif /* _UAPI_LINUX_NAMEDSHM_H */
