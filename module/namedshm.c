@@ -895,10 +895,53 @@ static long namedshm_set_perm(struct file *file, void __user *uarg)
 	return 0;
 }
 
+/*
+ * A new handle to @file's region, never wider than @file (lifetime rule
+ * 1: it is a handle like any other and counts in region->handles).
+ */
+static long namedshm_dup(struct file *file, void __user *uarg)
+{
+	struct namedshm_region *r = file->private_data;
+	struct namedshm_dup args;
+	struct file *new;
+	bool write;
+	u32 argsz;
+	int fd;
+
+	fd = namedshm_copy_args(&args, sizeof(args),
+				offsetofend(struct namedshm_dup, flags), uarg,
+				&argsz);
+	if (fd)
+		return fd;
+	if (args.flags & ~NAMEDSHM_DUP_FLAGS_MASK)
+		return -EINVAL;
+	write = args.flags & NAMEDSHM_DUP_WRITE;
+	if (write && !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+
+	fd = get_unused_fd_flags((args.flags & NAMEDSHM_DUP_NOCLOEXEC) ?
+					 0 : O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	/* @file pins the region: its count is non-zero. */
+	refcount_inc(&r->handles);
+	new = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
+				 write ? O_RDWR : O_RDONLY);
+	if (IS_ERR(new)) {
+		namedshm_region_put(r);
+		put_unused_fd(fd);
+		return PTR_ERR(new);
+	}
+	fd_install(fd, new);
+	return fd;
+}
+
 static long namedshm_handle_ioctl(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
 	switch (NAMEDSHM_IOC_BASE(cmd)) {
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_DUP):
+		return namedshm_dup(file, (void __user *)arg);
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_REGION_INFO):
 		return namedshm_region_info(file, (void __user *)arg);
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SET_PERM):
