@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernel versions namedshm builds against
- * (Debian 6.1 and 6.12, Debian unstable's 7.2) lives in this file, and
- * nowhere else.
+ * (Debian 6.1 and 6.12, Debian unstable's 7.2) and between architectures
+ * lives in this file, and nowhere else.
  */
 #ifndef _NAMEDSHM_COMPAT_H
 #define _NAMEDSHM_COMPAT_H
@@ -13,17 +13,86 @@
 #include <linux/proc_ns.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
+#include <linux/compat.h>
 #include <linux/version.h>
 
+#ifndef CONFIG_SHMEM
+/* Without it "tmpfs" is ramfs, whose inodes are not shmem inodes. */
+#error "namedshm needs CONFIG_SHMEM"
+#endif
+
 /*
- * Make @vma a mapping of @backing and let its filesystem set it up.
+ * Default largest region: 1 TiB, or on 32-bit kernels (where a module
+ * parameter of type ulong cannot hold that) the largest page-aligned
+ * unsigned long.
+ */
+#if BITS_PER_LONG == 64
+#define NAMEDSHM_MAX_REGION_SIZE (1UL << 40)
+#else
+#define NAMEDSHM_MAX_REGION_SIZE (ULONG_MAX & PAGE_MASK)
+#endif
+
+/*
+ * Whether to leave a mapping's address to the mm alone: for 32-bit
+ * processes, forced 64 KiB or PMD alignment would take most of the few
+ * bits of mmap randomisation they have (as mainline decided for THP
+ * alignment, CVE-2024-26621).
+ */
+static inline bool namedshm_no_forced_align(void)
+{
+	return !IS_ENABLED(CONFIG_64BIT) || in_compat_syscall();
+}
+
+/* The first parameter of inode_operations.setattr, with its comma. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define NAMEDSHM_IDMAP_ARG struct mnt_idmap *idmap,
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#define NAMEDSHM_IDMAP_ARG struct user_namespace *mnt_userns,
+#else
+#define NAMEDSHM_IDMAP_ARG
+#endif
+
+/* Timestamps moved behind accessors in 6.6 and 6.7. */
+static inline void namedshm_inode_init_times(struct inode *inode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	simple_inode_init_ts(inode);
+#else
+	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
+#endif
+}
+
+static inline void namedshm_inode_touch_ctime(struct inode *inode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	inode_set_ctime_current(inode);
+#else
+	inode->i_ctime = current_time(inode);
+#endif
+}
+
+/* vma_set_file() arrived in 5.11. */
+static inline void namedshm_vma_set_file(struct vm_area_struct *vma,
+					 struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+	vma_set_file(vma, file);
+#else
+	get_file(file);
+	swap(vma->vm_file, file);
+	fput(file);
+#endif
+}
+
+/*
+ * Let @backing's filesystem set up @vma, whose vm_file stays what it is.
  * call_mmap() was renamed vfs_mmap() in 6.17; vfs_mmap() also handles
- * filesystems that only provide ->mmap_prepare (shmem from about 6.18).
+ * filesystems that only provide ->mmap_prepare (shmem from about 6.18)
+ * and leaves vm_file alone.
  */
 static inline int namedshm_mmap_backing(struct file *backing,
 					struct vm_area_struct *vma)
 {
-	vma_set_file(vma, backing);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 	return vfs_mmap(backing, vma);
 #else

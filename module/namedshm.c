@@ -8,7 +8,6 @@
  * Handles are mmap()ed; the memory is an ordinary shmem file.
  */
 
-#include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -23,7 +22,9 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
+#include <linux/pagemap.h>
 #include <linux/proc_fs.h>
+#include <linux/pseudo_fs.h>
 #include <linux/rculist_bl.h>
 #include <linux/refcount.h>
 #include <linux/seq_file.h>
@@ -42,15 +43,21 @@
  * ==============
  *
  * Objects: a region (struct namedshm_region), its name (an entry in
- * namedshm_table), its handles (anonymous-inode files whose private_data is
- * the region), its mappings (VMAs) and its memory (a shmem file,
- * region->file).
+ * namedshm_table), its inode (region->inode, on namedshmfs, our own
+ * pseudo filesystem), its handles (files on that inode), its window
+ * (region->window, the one file every mapping of the region uses), its
+ * mappings (VMAs) and its memory (the backing file: a shmem file, or the
+ * regular file given with NAMEDSHM_OPEN_BACKING_FD).
  *
- * 1. Handles.  Every successful NAMEDSHM_IOC_OPEN creates a new handle
- *    file, an open file description of its own, and takes one reference in
- *    region->handles.  dup(), fork() and SCM_RIGHTS share that file and so
- *    that reference; the reference is dropped when the file is released,
- *    i.e. when its last descriptor is closed (namedshm_handle_release()).
+ * 1. Handles.  Every successful NAMEDSHM_IOC_OPEN or NAMEDSHM_IOC_DUP
+ *    creates a new handle file, an open file description of its own, and
+ *    takes one reference in region->handles.  dup(), fork() and SCM_RIGHTS
+ *    share that file and so that reference; the reference is dropped when
+ *    the file is released, i.e. when its last descriptor is closed
+ *    (namedshm_handle_release()).  Handles are files on region->inode, so
+ *    fstat() reports the region's size, owner, group and mode, and an LSM
+ *    sees one inode per region.  The inode cannot be opened by path
+ *    (/proc/PID/fd): only the ioctls make handles.
  *
  * 2. Name.  Names are per IPC namespace: the table key is the creator's
  *    IPC namespace and the name, so the same name in two namespaces is
@@ -69,25 +76,34 @@
  *    create of the same name makes a new region with new, zero-filled
  *    memory that does not alias the old one.
  *
- * 3. Mappings.  mmap() of a handle turns the VMA into a mapping of
- *    region->file itself (namedshm_mmap_backing() -> vma_set_file()), so a
- *    mapping holds a reference to the shmem file, not to the handle or the
- *    region.  Mappings therefore survive the last handle, keep their data,
- *    and never run code of this module: the module can be unloaded while
- *    they exist.
+ * 3. Mappings.  mmap() of a handle turns the VMA into a mapping of the
+ *    region's window (vma_set_file()), a file on namedshmfs whose inode
+ *    and page cache are the backing file's (namedshm_window_open()).
+ *    Every later path that maps "the mapping's own file" again -
+ *    remap_file_pages() and anything else that calls do_mmap() on
+ *    vma->vm_file - therefore reaches namedshm_window_mmap(), which
+ *    allows only pages inside the region, and a filesystem that is
+ *    SB_I_NOEXEC, so no mapping can ever be executable or reach past the
+ *    region, whatever the backing file and its mount allow.  A mapping
+ *    holds a reference to the window, not to a handle or the region:
+ *    mappings survive the last handle and keep their data.  The window's
+ *    file operations are this module's, so a mapping pins the module:
+ *    unloading waits for the last mapping as well as the last handle.
  *
- * 4. Memory.  The region holds one reference to region->file, dropped at
- *    once when the last handle goes.  The pages are freed by shmem when
- *    the last of that reference and the mappings' references is gone:
- *    memory lives until the last handle AND the last mapping have gone,
- *    and not a moment longer.  The region structure itself is freed after
- *    an RCU grace period, for lock-free readers of the table; they never
- *    dereference region->file (a struct file may be reused at once), only
- *    region->mapping, the inode's, which inodes free after a grace period
- *    too.
+ * 4. Memory.  The region holds one reference to its window, dropped at
+ *    once when the last handle goes; the window holds the backing file.
+ *    The memory is freed by shmem (or stays in the backing file) when the
+ *    last of the region's and the mappings' references to the window is
+ *    gone: memory lives until the last handle AND the last mapping have
+ *    gone, and not a moment longer.  The region structure itself is freed
+ *    after an RCU grace period, for lock-free readers of the table; they
+ *    never dereference region->window (a struct file may be reused at
+ *    once), only region->mapping, the backing inode's, which inodes free
+ *    after a grace period too.
  *
- * 5. Module.  Handle files and the open device pin the module (fops.owner).
- *    Unloading is refused while any handle or device file is open.
+ * 5. Module.  Handle files, windows (and so mappings) and the open device
+ *    pin the module (fops.owner).  Unloading is refused while any of them
+ *    exists.
  *
  * Locking
  * =======
@@ -98,9 +114,10 @@
  *
  * - each bucket of namedshm_table has a bit spinlock (hlist_bl): it
  *   guards insertion and removal of names in that bucket;
- * - namedshm_quota_lock guards the per-user table and the global counters
- *   against which the limits are checked;
- * - region->perm_lock guards a region's owner, group and mode.
+ * - namedshm_quota_lock guards the per-user and per-IPC-namespace tables
+ *   and their counters, against which the limits are checked;
+ * - region->perm_lock guards a region's owner, group and mode (kept in
+ *   region->inode, where fstat() reads them).
  *
  * Lookups of existing names take no lock at all: they walk the bucket
  * under rcu_read_lock() and take a handle reference with
@@ -113,34 +130,49 @@ struct namedshm_region {
 	u32 hash;
 	/* Table key, with the name: the creator's IPC namespace (counted). */
 	struct ipc_namespace *ns;
-	struct file *file;
-	/* file->f_mapping, for RCU readers of the table (rule 4). */
+	/* Ours, for fstat() and LSMs; owner, group and mode live here. */
+	struct inode *inode;
+	/* The file of every mapping (rule 3). */
+	struct file *window;
+	/* The backing file's f_mapping, for RCU readers (rule 4). */
 	struct address_space *mapping;
 	u64 size;
-	/* Charged to this user's quota (the creator) for its lifetime. */
+	/* Bytes charged to the quotas (namedshm_charge()). */
+	u64 charged;
+	/* Charged to this user (the creator) and namespace for its life. */
 	struct namedshm_user *user;
-	spinlock_t perm_lock; /* guards uid, gid and mode */
-	kuid_t uid;
-	kgid_t gid;
-	umode_t mode;
+	struct namedshm_nsq *nsq;
+	spinlock_t perm_lock; /* guards inode's i_uid, i_gid and i_mode */
 	u32 flags;
 	struct rcu_head rcu;
 	u32 name_len;
 	char name[];
 };
 
+/* A window's private data: what it maps, and how much of it (rule 3). */
+struct namedshm_window {
+	struct file *backing;
+	pgoff_t pages;
+	/* The window's own inode, given back to the file at release. */
+	struct inode *inode;
+};
+
+#define NAMEDSHM_FS_MAGIC 0x4e53484d /* "NSHM" */
+
+/*
+ * namedshmfs: handles and windows.  Never mounted in any namespace,
+ * noexec and nodev by construction (SB_I_NOEXEC, SB_I_NODEV).
+ */
+static struct vfsmount *namedshm_mnt;
+
+/* The inode under every window's dentry; its files never open. */
+static struct inode *namedshm_window_inode;
+
 /*
  * A private tmpfs mount with huge=within_size for NAMEDSHM_OPEN_HUGE
  * regions, or NULL where the kernel has no transparent huge pages.
  */
 static struct vfsmount *namedshm_huge_mnt;
-
-/*
- * Anonymous regions live on a private tmpfs mount that is noexec, so no
- * path to their memory, not even remap_file_pages() from a mapping's own
- * file, can make it executable.  The huge-page mount is noexec too.
- */
-static struct vfsmount *namedshm_shm_mnt;
 
 /* shmem's file operations: a backing file that has them is shmem. */
 static const struct file_operations *namedshm_shmem_fops;
@@ -156,23 +188,29 @@ static struct hlist_bl_head *namedshm_table;
  * Limits.  Root may change them at run time through
  * /sys/module/namedshm/parameters/; a change applies to later creates.
  * Exceeding a count or byte limit is ENOSPC (as SHMMNI and SHMALL are for
- * shmget()), a region over max_region_size EFBIG.  Bytes count the size of
- * anonymous regions (file-backed ones commit no memory of ours); 0 means
- * no limit for the byte limits.
+ * shmget()), a region over max_region_size EFBIG.  Bytes count regions
+ * whose memory is shmem - anonymous regions and those backed by a memfd
+ * or tmpfs file - since that memory exists only while someone uses it;
+ * regions of other files commit no memory.  0 means no limit for the
+ * byte limits.  max_regions and max_total_bytes hold for each IPC
+ * namespace separately (as SysV's shmmni and shmall), so one container
+ * cannot use up another's; the per-user limits count a user's regions in
+ * every namespace together (a kuid is global).
  */
-static unsigned long max_region_size = 1UL << 40;
+static unsigned long max_region_size = NAMEDSHM_MAX_REGION_SIZE;
 module_param(max_region_size, ulong, 0644);
 MODULE_PARM_DESC(max_region_size,
 		 "Largest region in bytes; larger creates fail with EFBIG");
 
 static unsigned long max_regions = 1UL << 20;
 module_param(max_regions, ulong, 0644);
-MODULE_PARM_DESC(max_regions, "Most live regions in all (ENOSPC)");
+MODULE_PARM_DESC(max_regions,
+		 "Most live regions in each IPC namespace (ENOSPC)");
 
 static unsigned long max_total_bytes;
 module_param(max_total_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_total_bytes,
-		 "Most bytes of anonymous regions in all, 0: no limit (ENOSPC)");
+		 "Most bytes of shmem regions in each IPC namespace, 0: no limit (ENOSPC)");
 
 static unsigned long max_user_regions = 1UL << 17;
 module_param(max_user_regions, ulong, 0644);
@@ -182,7 +220,7 @@ MODULE_PARM_DESC(max_user_regions,
 static unsigned long max_user_bytes;
 module_param(max_user_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_user_bytes,
-		 "Most bytes of one user's anonymous regions, 0: none (ENOSPC)");
+		 "Most bytes of one user's shmem regions, 0: none (ENOSPC)");
 
 /* What one user's live regions use; in namedshm_users while regions > 0. */
 struct namedshm_user {
@@ -192,8 +230,17 @@ struct namedshm_user {
 	u64 bytes;
 };
 
+/* What one IPC namespace's live regions use; in namedshm_nsqs likewise. */
+struct namedshm_nsq {
+	struct hlist_node node;
+	struct ipc_namespace *ns;
+	unsigned long regions;
+	u64 bytes;
+};
+
 static DEFINE_SPINLOCK(namedshm_quota_lock);
 static DEFINE_HASHTABLE(namedshm_users, 8);
+static DEFINE_HASHTABLE(namedshm_nsqs, 6);
 static unsigned long namedshm_nr_regions;
 static u64 namedshm_committed;
 
@@ -203,75 +250,110 @@ static bool namedshm_fits(u64 limit, u64 used, u64 more)
 	return !limit || (used <= limit && more <= limit - used);
 }
 
+/* The quota entries of a user and a namespace, or NULL. */
+static struct namedshm_user *namedshm_user_find(kuid_t uid)
+{
+	struct namedshm_user *u;
+
+	lockdep_assert_held(&namedshm_quota_lock);
+	hash_for_each_possible(namedshm_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+static struct namedshm_nsq *namedshm_nsq_find(struct ipc_namespace *ns)
+{
+	struct namedshm_nsq *q;
+
+	lockdep_assert_held(&namedshm_quota_lock);
+	hash_for_each_possible(namedshm_nsqs, q, node, (unsigned long)ns)
+		if (q->ns == ns)
+			return q;
+	return NULL;
+}
+
 /*
- * Charge one region of @bytes to @uid, or fail with ENOSPC leaving nothing
- * charged.  @spare is a zeroed struct namedshm_user allocated by the
- * caller; it is used if @uid has no entry yet, else freed.
+ * Charge region @r (r->charged bytes) to the current user and to r->ns,
+ * or fail with ENOSPC leaving nothing charged.  The spare entries are
+ * zeroed allocations of the caller, used if the user or the namespace has
+ * no entry yet, else freed.
  */
-static struct namedshm_user *namedshm_charge(kuid_t uid, u64 bytes,
-					     struct namedshm_user *spare)
+static int namedshm_charge(struct namedshm_region *r,
+			   struct namedshm_user *spare_user,
+			   struct namedshm_nsq *spare_nsq)
 {
 	unsigned long lim_regions = READ_ONCE(max_regions);
 	unsigned long lim_total = READ_ONCE(max_total_bytes);
 	unsigned long lim_user_regions = READ_ONCE(max_user_regions);
 	unsigned long lim_user_bytes = READ_ONCE(max_user_bytes);
-	struct namedshm_user *u, *found = NULL;
-	u32 key = __kuid_val(uid);
-	unsigned long user_regions = 0;
-	u64 user_bytes = 0;
+	kuid_t uid = current_euid();
+	struct namedshm_user *u;
+	struct namedshm_nsq *q;
+	u64 bytes = r->charged;
+	int ret = -ENOSPC;
 
 	spin_lock(&namedshm_quota_lock);
-	hash_for_each_possible(namedshm_users, u, node, key) {
-		if (uid_eq(u->uid, uid)) {
-			found = u;
-			user_regions = u->regions;
-			user_bytes = u->bytes;
-			break;
-		}
+	u = namedshm_user_find(uid);
+	q = namedshm_nsq_find(r->ns);
+	if ((u && (u->regions >= lim_user_regions ||
+		   !namedshm_fits(lim_user_bytes, u->bytes, bytes))) ||
+	    (q && (q->regions >= lim_regions ||
+		   !namedshm_fits(lim_total, q->bytes, bytes))) ||
+	    !namedshm_fits(lim_user_bytes, 0, bytes) ||
+	    !namedshm_fits(lim_total, 0, bytes) || !lim_regions ||
+	    !lim_user_regions)
+		goto out;
+	if (!u) {
+		u = spare_user;
+		spare_user = NULL;
+		u->uid = uid;
+		hash_add(namedshm_users, &u->node, __kuid_val(uid));
 	}
-	if (namedshm_nr_regions >= lim_regions ||
-	    user_regions >= lim_user_regions ||
-	    !namedshm_fits(lim_total, namedshm_committed, bytes) ||
-	    !namedshm_fits(lim_user_bytes, user_bytes, bytes)) {
-		spin_unlock(&namedshm_quota_lock);
-		kfree(spare);
-		return ERR_PTR(-ENOSPC);
+	if (!q) {
+		q = spare_nsq;
+		spare_nsq = NULL;
+		q->ns = r->ns;
+		hash_add(namedshm_nsqs, &q->node, (unsigned long)r->ns);
 	}
-	if (!found) {
-		found = spare;
-		spare = NULL;
-		found->uid = uid;
-		hash_add(namedshm_users, &found->node, key);
-	}
-	found->regions++;
-	found->bytes += bytes;
+	u->regions++;
+	u->bytes += bytes;
+	q->regions++;
+	q->bytes += bytes;
 	namedshm_nr_regions++;
 	namedshm_committed += bytes;
+	r->user = u;
+	r->nsq = q;
+	ret = 0;
+out:
 	spin_unlock(&namedshm_quota_lock);
-	kfree(spare);
-	return found;
+	kfree(spare_user);
+	kfree(spare_nsq);
+	return ret;
 }
 
-static void namedshm_uncharge(struct namedshm_user *u, u64 bytes)
+static void namedshm_uncharge(struct namedshm_region *r)
 {
-	bool last;
+	struct namedshm_user *u = r->user;
+	struct namedshm_nsq *q = r->nsq;
+	bool last_user, last_ns;
 
 	spin_lock(&namedshm_quota_lock);
-	u->bytes -= bytes;
+	u->bytes -= r->charged;
+	q->bytes -= r->charged;
 	namedshm_nr_regions--;
-	namedshm_committed -= bytes;
-	last = !--u->regions;
-	if (last)
+	namedshm_committed -= r->charged;
+	last_user = !--u->regions;
+	if (last_user)
 		hash_del(&u->node);
+	last_ns = !--q->regions;
+	if (last_ns)
+		hash_del(&q->node);
 	spin_unlock(&namedshm_quota_lock);
-	if (last)
+	if (last_user)
 		kfree(u);
-}
-
-/* Bytes a region counts against the byte limits. */
-static u64 namedshm_charged_bytes(const struct namedshm_region *r)
-{
-	return (r->flags & NAMEDSHM_REGION_FILE) ? 0 : r->size;
+	if (last_ns)
+		kfree(q);
 }
 
 static const struct file_operations namedshm_handle_fops;
@@ -298,6 +380,8 @@ static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
 	struct namedshm_region *r;
 	struct hlist_bl_node *pos;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held() && !hlist_bl_is_locked(b),
+			 "namedshm_find() needs RCU or the bucket lock");
 	hlist_bl_for_each_entry_rcu(r, pos, b, node) {
 		if (namedshm_match(r, ns, hash, name, len) &&
 		    refcount_inc_not_zero(&r->handles))
@@ -308,10 +392,13 @@ static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
 
 static void namedshm_region_destroy(struct namedshm_region *r)
 {
-	namedshm_uncharge(r->user, namedshm_charged_bytes(r));
+	namedshm_uncharge(r);
 	/* Lock-free readers only compare r->ns, never dereference it. */
 	namedshm_put_ipc_ns(r->ns);
-	fput(r->file);
+	fput(r->window);
+	/* Handles are gone; the inode outlives us only in dentry caches. */
+	r->inode->i_private = NULL;
+	iput(r->inode);
 	kfree_rcu(r, rcu);
 }
 
@@ -339,8 +426,8 @@ static void namedshm_region_put(struct namedshm_region *r)
 }
 
 /*
- * Name shown for the shmem file in /proc/PID/maps: a bounded, printable
- * copy of the region name.
+ * Name shown for handles and mappings in /proc/PID/fd and /proc/PID/maps:
+ * a bounded, printable copy of the region name.
  */
 static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
 			       u32 len)
@@ -357,87 +444,260 @@ static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
 }
 
 /*
- * A new region of @size bytes: anonymous shared memory (a shmem file), or
- * with @backing, that regular file (the region takes its own reference).
+ * The check every mapping of a region passes, whether it is made from a
+ * handle or by remap_file_pages() on an existing mapping (rule 3): pages
+ * inside the region only, never executable, never grown by mremap().
  */
+static int namedshm_window_check(struct vm_area_struct *vma, pgoff_t pages)
+{
+	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	namedshm_vm_flags_clear(vma, VM_MAYEXEC);
+	namedshm_vm_flags_set(vma, VM_DONTEXPAND);
+	return 0;
+}
+
+static int namedshm_window_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct namedshm_window *w = file->private_data;
+	int ret;
+
+	ret = namedshm_window_check(vma, w->pages);
+	if (ret)
+		return ret;
+	/* vma->vm_file stays the window; the backing sets up the rest. */
+	return namedshm_mmap_backing(w->backing, vma);
+}
+
+/* msync(MS_SYNC) and FlushViewOfFile() reach the backing file. */
+static int namedshm_window_fsync(struct file *file, loff_t start, loff_t end,
+				 int datasync)
+{
+	struct namedshm_window *w = file->private_data;
+
+	return vfs_fsync_range(w->backing, start, end, datasync);
+}
+
+static int namedshm_window_release(struct inode *inode, struct file *file)
+{
+	struct namedshm_window *w = file->private_data;
+
+	/* The VFS balances its counts on the inode it opened the file on. */
+	file->f_inode = w->inode;
+	fput(w->backing);
+	kfree(w);
+	return 0;
+}
+
+/*
+ * No fallocate (so no MADV_REMOVE hole punching through a mapping) and no
+ * read or write: a window is only ever mapped.
+ */
+static const struct file_operations namedshm_window_fops = {
+	.owner = THIS_MODULE,
+	.mmap = namedshm_window_mmap,
+	.fsync = namedshm_window_fsync,
+	.release = namedshm_window_release,
+};
+
+/*
+ * The window of a region of @size bytes of @backing (rule 3): a file on
+ * namedshmfs that stands for the backing file's inode and page cache, so
+ * that the backing filesystem's fault handlers, which look at
+ * file_inode(vma->vm_file) and its f_mapping, find their own inode, while
+ * every do_mmap() of it comes back to namedshm_window_mmap().
+ */
+static struct file *namedshm_window_open(struct file *backing, u64 size,
+					 bool writable, const char *fname)
+{
+	struct namedshm_window *w;
+	struct file *win;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	w->inode = namedshm_window_inode;
+	ihold(w->inode);
+	win = alloc_file_pseudo(w->inode, namedshm_mnt, fname,
+				writable ? O_RDWR : O_RDONLY,
+				&namedshm_window_fops);
+	if (IS_ERR(win)) {
+		iput(w->inode);
+		kfree(w);
+		return win;
+	}
+	w->backing = get_file(backing);
+	w->pages = size >> PAGE_SHIFT;
+	win->private_data = w;
+	win->f_inode = file_inode(backing);
+	win->f_mapping = backing->f_mapping;
+	file_ra_state_init(&win->f_ra, win->f_mapping);
+	win->f_wb_err = filemap_sample_wb_err(win->f_mapping);
+	return win;
+}
+
+/* Region inodes refuse chmod, chown, truncate: see NAMEDSHM_IOC_SET_PERM. */
+static int namedshm_region_setattr(NAMEDSHM_IDMAP_ARG struct dentry *dentry,
+				   struct iattr *attr)
+{
+	return -EPERM;
+}
+
+static const struct inode_operations namedshm_region_iops = {
+	.setattr = namedshm_region_setattr,
+};
+
+static struct inode *namedshm_region_inode(struct namedshm_region *r,
+					   umode_t mode)
+{
+	struct inode *inode = new_inode(namedshm_mnt->mnt_sb);
+
+	if (!inode)
+		return NULL;
+	inode->i_ino = get_next_ino();
+	inode->i_mode = S_IFREG | mode;
+	inode->i_uid = current_euid();
+	inode->i_gid = current_egid();
+	inode->i_op = &namedshm_region_iops;
+	inode->i_private = r;
+	i_size_write(inode, r->size);
+	namedshm_inode_init_times(inode);
+	return inode;
+}
+
+/* A new handle file (rule 1); the caller holds its region reference. */
+static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
+{
+	char fname[64];
+	struct file *file;
+
+	namedshm_file_name(fname, sizeof(fname), r->name, r->name_len);
+	ihold(r->inode);
+	file = alloc_file_pseudo(r->inode, namedshm_mnt, fname,
+				 write ? O_RDWR : O_RDONLY,
+				 &namedshm_handle_fops);
+	if (IS_ERR(file)) {
+		iput(r->inode);
+		return file;
+	}
+	file->private_data = r;
+	return file;
+}
+
 /*
  * Internal open flag, outside NAMEDSHM_OPEN_FLAGS_MASK: the backing file
  * may not be written through the region (namedshm_get_backing()).
  */
 #define NAMEDSHM_BACKING_READ_ONLY BIT(31)
 
+/*
+ * A new region of @size bytes: anonymous shared memory (a shmem file), or
+ * with @backing, that file (the region's window takes its own reference).
+ */
 static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 						     u64 size, u32 open_flags,
 						     umode_t mode,
 						     struct file *backing)
 {
-	struct namedshm_user *spare, *user;
+	struct namedshm_user *spare_user;
+	struct namedshm_nsq *spare_nsq;
 	struct namedshm_region *r;
+	struct file *shm = NULL;
 	unsigned long vm_flags = 0;
 	struct vfsmount *mnt = NULL;
-	u64 charged = backing ? 0 : size;
 	char fname[64];
+	int ret = -ENOMEM;
 
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-	if (!spare)
-		return ERR_PTR(-ENOMEM);
-	user = namedshm_charge(current_euid(), charged, spare);
-	if (IS_ERR(user))
-		return ERR_CAST(user);
+	/* Nobody maps past the end of a backing file (SIGBUS). */
+	if (backing &&
+	    size > round_up((u64)i_size_read(file_inode(backing)), PAGE_SIZE))
+		return ERR_PTR(-EINVAL);
 
 	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
-	if (!r) {
-		namedshm_uncharge(user, charged);
+	spare_user = kzalloc(sizeof(*spare_user), GFP_KERNEL_ACCOUNT);
+	spare_nsq = kzalloc(sizeof(*spare_nsq), GFP_KERNEL_ACCOUNT);
+	if (!r || !spare_user || !spare_nsq) {
+		kfree(spare_user);
+		kfree(spare_nsq);
+		kfree(r);
 		return ERR_PTR(-ENOMEM);
 	}
-	r->user = user;
 	spin_lock_init(&r->perm_lock);
-
-	if (backing) {
-		r->file = get_file(backing);
-		r->flags |= NAMEDSHM_REGION_FILE;
-		if (!(open_flags & NAMEDSHM_BACKING_READ_ONLY))
-			r->flags |= NAMEDSHM_REGION_WRITABLE;
-	} else {
-		if (open_flags & NAMEDSHM_OPEN_RESERVE) {
-			vm_flags |= VM_NORESERVE;
-			r->flags |= NAMEDSHM_REGION_RESERVE;
-		}
-		namedshm_file_name(fname, sizeof(fname), name, len);
-		mnt = namedshm_shm_mnt;
-		if ((open_flags & NAMEDSHM_OPEN_HUGE) && namedshm_huge_mnt) {
-			r->flags |= NAMEDSHM_REGION_HUGE;
-			mnt = namedshm_huge_mnt;
-		}
-		r->file = namedshm_shmem_file_setup(mnt, fname, size, vm_flags);
-		if (IS_ERR(r->file)) {
-			long err = PTR_ERR(r->file);
-
-			namedshm_uncharge(user, charged);
-			kfree(r);
-			/*
-			 * Our mounts have no inode or block limits: shmem's
-			 * ENOSPC here means an inode allocation failed, and
-			 * ENOSPC is our quota error.
-			 */
-			return ERR_PTR(err == -ENOSPC ? -ENOMEM : err);
-		}
-		r->flags |= NAMEDSHM_REGION_WRITABLE;
-	}
-	r->mapping = r->file->f_mapping;
-
 	if (len)
 		r->flags |= NAMEDSHM_REGION_NAMED;
 	memcpy(r->name, name, len);
 	r->name_len = len;
+	r->size = size;
 	r->ns = namedshm_get_ipc_ns();
 	r->hash = full_name_hash(r->ns, name, len);
-	r->size = size;
-	r->uid = current_euid();
-	r->gid = current_egid();
-	r->mode = mode;
+	if (backing) {
+		r->flags |= NAMEDSHM_REGION_FILE;
+		if (!(open_flags & NAMEDSHM_BACKING_READ_ONLY))
+			r->flags |= NAMEDSHM_REGION_WRITABLE;
+		/* memfd and tmpfs memory exists only while it is used. */
+		if (backing->f_op == namedshm_shmem_fops)
+			r->charged = size;
+	} else {
+		r->flags |= NAMEDSHM_REGION_WRITABLE;
+		r->charged = size;
+	}
+
+	ret = namedshm_charge(r, spare_user, spare_nsq);
+	if (ret)
+		goto err_ns;
+
+	namedshm_file_name(fname, sizeof(fname), name, len);
+	if (!backing) {
+		if (open_flags & NAMEDSHM_OPEN_RESERVE) {
+			vm_flags |= VM_NORESERVE;
+			r->flags |= NAMEDSHM_REGION_RESERVE;
+		}
+		if ((open_flags & NAMEDSHM_OPEN_HUGE) && namedshm_huge_mnt) {
+			r->flags |= NAMEDSHM_REGION_HUGE;
+			mnt = namedshm_huge_mnt;
+		}
+		shm = namedshm_shmem_file_setup(mnt, fname, size, vm_flags);
+		if (IS_ERR(shm)) {
+			ret = PTR_ERR(shm);
+			/*
+			 * shmem's ENOSPC here means an inode allocation
+			 * failed, and ENOSPC is our quota error.
+			 */
+			if (ret == -ENOSPC)
+				ret = -ENOMEM;
+			goto err_uncharge;
+		}
+		backing = shm;
+	}
+
+	r->window = namedshm_window_open(backing, size,
+					 r->flags & NAMEDSHM_REGION_WRITABLE,
+					 fname);
+	if (shm)
+		fput(shm); /* the window holds it now */
+	if (IS_ERR(r->window)) {
+		ret = PTR_ERR(r->window);
+		goto err_uncharge;
+	}
+	r->mapping = r->window->f_mapping;
+
+	ret = -ENOMEM;
+	r->inode = namedshm_region_inode(r, mode);
+	if (!r->inode)
+		goto err_window;
 	refcount_set(&r->handles, 1);
 	return r;
+
+err_window:
+	fput(r->window);
+err_uncharge:
+	namedshm_uncharge(r);
+err_ns:
+	namedshm_put_ipc_ns(r->ns);
+	kfree(r);
+	return ERR_PTR(ret);
 }
 
 /* A consistent snapshot of owner, group and mode. */
@@ -445,9 +705,9 @@ static void namedshm_get_perm(struct namedshm_region *r, kuid_t *uid,
 			      kgid_t *gid, umode_t *mode)
 {
 	spin_lock(&r->perm_lock);
-	*uid = r->uid;
-	*gid = r->gid;
-	*mode = r->mode;
+	*uid = r->inode->i_uid;
+	*gid = r->inode->i_gid;
+	*mode = r->inode->i_mode & 0777;
 	spin_unlock(&r->perm_lock);
 }
 
@@ -574,14 +834,41 @@ existed:
 }
 
 /*
+ * Filesystems whose files may back a region.  A window stands for the
+ * backing file's inode but is not the file the filesystem opened (rule
+ * 3), so only filesystems whose mmap and fault paths need nothing from an
+ * open file but its inode and page cache are allowed: shmem (memfd and
+ * tmpfs), ext2/3/4, XFS and Btrfs.  FUSE and network filesystems (NFS,
+ * CIFS, 9p) keep per-open state in the file and are refused, as are the
+ * special files that merely look regular: secretmem, guest_memfd, sysfs
+ * and kernfs attributes (PCI BARs), procfs, debugfs, tracefs, hugetlbfs.
+ */
+static bool namedshm_backing_allowed(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!S_ISREG(inode->i_mode) || !namedshm_can_mmap(file))
+		return false;
+	if (file->f_op == namedshm_shmem_fops)
+		return true;
+	switch (inode->i_sb->s_magic) {
+	case EXT4_SUPER_MAGIC:
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * Take a reference to a file that may back a region, and decide once and
  * for all whether the region may be written (*@writable).
  *
  * do_mmap() checks the handle, not this file: everything it would check
  * on the file itself and that can refuse a writable shared mapping is
  * checked here instead, and must not change later.  Hence:
- * - hugetlbfs files are refused: their mmap trusts an alignment that only
- *   their own get_unmapped_area establishes;
+ * - only the filesystems of namedshm_backing_allowed();
  * - a shmem file (memfd, tmpfs) must be sealed against new seals
  *   (F_SEAL_SEAL, which tmpfs files and unsealable memfds always are);
  *   with F_SEAL_WRITE or F_SEAL_FUTURE_WRITE the region is read-only;
@@ -597,8 +884,7 @@ static struct file *namedshm_get_backing(unsigned int fd, bool write,
 	if (!file)
 		return ERR_PTR(-EBADF);
 	inode = file_inode(file);
-	if (!S_ISREG(inode->i_mode) || !namedshm_can_mmap(file) ||
-	    inode->i_sb->s_magic == HUGETLBFS_MAGIC)
+	if (!namedshm_backing_allowed(file))
 		goto err;
 	ret = -EACCES;
 	if (!(file->f_mode & FMODE_READ) ||
@@ -712,8 +998,7 @@ static long namedshm_ioctl_open(void __user *uarg)
 		goto out_put_fd;
 	}
 
-	file = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
-				  write ? O_RDWR : O_RDONLY);
+	file = namedshm_handle_file(r, write);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		namedshm_region_put(r);
@@ -745,6 +1030,7 @@ out_free_name:
 static long namedshm_ioctl_device_info(void __user *uarg)
 {
 	struct namedshm_device_info info;
+	struct namedshm_nsq *q;
 	u32 argsz;
 	int ret;
 
@@ -764,6 +1050,11 @@ static long namedshm_ioctl_device_info(void __user *uarg)
 	spin_lock(&namedshm_quota_lock);
 	info.regions = namedshm_nr_regions;
 	info.committed = namedshm_committed;
+	q = namedshm_nsq_find(current->nsproxy->ipc_ns);
+	if (q) {
+		info.ns_regions = q->regions;
+		info.ns_committed = q->bytes;
+	}
 	spin_unlock(&namedshm_quota_lock);
 	info.max_regions = READ_ONCE(max_regions);
 	info.max_total_bytes = READ_ONCE(max_total_bytes);
@@ -815,7 +1106,7 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	memset(&info, 0, sizeof(info));
 	info.argsz = argsz;
 	info.flags = r->flags;
-	if (mapping_mapped(r->file->f_mapping))
+	if (mapping_mapped(r->mapping))
 		info.flags |= NAMEDSHM_REGION_MAPPED;
 	info.size = r->size;
 	info.handles = refcount_read(&r->handles);
@@ -886,12 +1177,13 @@ static long namedshm_set_perm(struct file *file, void __user *uarg)
 		return -EPERM;
 	spin_lock(&r->perm_lock);
 	if (args.flags & NAMEDSHM_SET_UID)
-		r->uid = uid;
+		r->inode->i_uid = uid;
 	if (args.flags & NAMEDSHM_SET_GID)
-		r->gid = gid;
+		r->inode->i_gid = gid;
 	if (args.flags & NAMEDSHM_SET_MODE)
-		r->mode = args.mode;
+		r->inode->i_mode = S_IFREG | args.mode;
 	spin_unlock(&r->perm_lock);
+	namedshm_inode_touch_ctime(r->inode);
 	return 0;
 }
 
@@ -925,8 +1217,7 @@ static long namedshm_dup(struct file *file, void __user *uarg)
 		return fd;
 	/* @file pins the region: its count is non-zero. */
 	refcount_inc(&r->handles);
-	new = anon_inode_getfile("[namedshm]", &namedshm_handle_fops, r,
-				 write ? O_RDWR : O_RDONLY);
+	new = namedshm_handle_file(r, write);
 	if (IS_ERR(new)) {
 		namedshm_region_put(r);
 		put_unused_fd(fd);
@@ -954,29 +1245,22 @@ static long namedshm_handle_ioctl(struct file *file, unsigned int cmd,
 static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct namedshm_region *r = file->private_data;
-	unsigned long pages = r->size >> PAGE_SHIFT;
-
-	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
-		return -EINVAL;
-	/* Nor may mremap() grow a mapping past the region. */
-	namedshm_vm_flags_set(vma, VM_DONTEXPAND);
-	/*
-	 * Shared memory is data: never executable, now or after mprotect(),
-	 * whatever the handle's filesystem allows (anon_inodefs is noexec on
-	 * newer kernels only).
-	 */
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
-	namedshm_vm_flags_clear(vma, VM_MAYEXEC);
+	struct file *window = r->window;
+	int ret;
 
 	/*
 	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
-	 * handle and cleared VM_MAYWRITE, so mprotect() cannot add it later;
-	 * what it would have checked on a backing file, the region checked
-	 * once at creation (namedshm_get_backing()).  From here on the VMA
-	 * belongs to region->file (lifetime rule 3).
+	 * handle and cleared VM_MAYWRITE (and VM_SHARED, so such a mapping
+	 * can never be remapped), so mprotect() cannot add it later; what it
+	 * would have checked on a backing file, the region checked once at
+	 * creation (namedshm_get_backing()).  From here on the VMA belongs to
+	 * the window (lifetime rule 3), which checks it again.
 	 */
-	return namedshm_mmap_backing(r->file, vma);
+	ret = namedshm_window_check(vma, r->size >> PAGE_SHIFT);
+	if (ret)
+		return ret;
+	namedshm_vma_set_file(vma, window);
+	return window->f_op->mmap(window, vma);
 }
 
 /*
@@ -996,7 +1280,8 @@ static unsigned long namedshm_get_unmapped_area(struct file *file,
 	unsigned long align = len >= PMD_SIZE ? PMD_SIZE : NAMEDSHM_VIEW_ALIGN;
 	unsigned long ret;
 
-	if ((flags & MAP_FIXED) || addr || len > TASK_SIZE - align)
+	if ((flags & MAP_FIXED) || addr || len > TASK_SIZE - align ||
+	    namedshm_no_forced_align())
 		return namedshm_mm_get_unmapped_area(file, addr, len, pgoff,
 						     flags);
 	ret = namedshm_mm_get_unmapped_area(file, 0, len + align, pgoff, flags);
@@ -1185,43 +1470,68 @@ static const struct proc_ops namedshm_proc_ops = {
 	.proc_release = namedshm_proc_release,
 };
 
-static int __init namedshm_mount_shm(void)
+static int namedshm_init_fs_context(struct fs_context *fc)
 {
-	struct file_system_type *type = get_fs_type("tmpfs");
+	if (!init_pseudo(fc, NAMEDSHM_FS_MAGIC))
+		return -ENOMEM;
+	/* Rule 3: nothing on it is ever executable or a device. */
+	fc->s_iflags |= SB_I_NOEXEC | SB_I_NODEV;
+	return 0;
+}
+
+static struct file_system_type namedshm_fs_type = {
+	.name = "namedshmfs",
+	.init_fs_context = namedshm_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static int __init namedshm_mount_fs(void)
+{
 	struct file *probe;
 
-	if (!type)
-		return -ENODEV;
-	namedshm_shm_mnt = kern_mount(type);
-	if (IS_ERR(namedshm_shm_mnt))
-		return PTR_ERR(namedshm_shm_mnt);
-	namedshm_shm_mnt->mnt_flags |= MNT_NOEXEC;
+	namedshm_mnt = kern_mount(&namedshm_fs_type);
+	if (IS_ERR(namedshm_mnt))
+		return PTR_ERR(namedshm_mnt);
+	namedshm_window_inode = new_inode(namedshm_mnt->mnt_sb);
+	if (!namedshm_window_inode)
+		goto err_unmount;
+	namedshm_window_inode->i_ino = get_next_ino();
+	namedshm_window_inode->i_mode = S_IFREG;
+	namedshm_inode_init_times(namedshm_window_inode);
+
 	/* Learn shmem's file operations from a file of our own. */
-	probe = namedshm_shmem_file_setup(namedshm_shm_mnt, "namedshm-probe",
-					  PAGE_SIZE, VM_NORESERVE);
+	probe = namedshm_shmem_file_setup(NULL, "namedshm-probe", PAGE_SIZE,
+					  VM_NORESERVE);
 	if (IS_ERR(probe)) {
-		kern_unmount(namedshm_shm_mnt);
+		iput(namedshm_window_inode);
+		kern_unmount(namedshm_mnt);
 		return PTR_ERR(probe);
 	}
 	namedshm_shmem_fops = probe->f_op;
 	fput(probe);
 	return 0;
+
+err_unmount:
+	kern_unmount(namedshm_mnt);
+	return -ENOMEM;
 }
 
 /* Best effort: without it, huge regions use normal pages. */
 static void __init namedshm_mount_huge(void)
 {
-	struct file_system_type *type = get_fs_type("tmpfs");
+	struct file_system_type *type;
 	char options[] = "huge=within_size";
 	struct vfsmount *mnt;
 
-	if (!type || !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return;
+	type = get_fs_type("tmpfs");
+	if (!type)
 		return;
 	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, options);
-	if (IS_ERR(mnt))
-		return;
-	mnt->mnt_flags |= MNT_NOEXEC;
-	namedshm_huge_mnt = mnt;
+	module_put(type->owner); /* put_filesystem(), not exported */
+	if (!IS_ERR(mnt))
+		namedshm_huge_mnt = mnt;
 }
 
 static int __init namedshm_init(void)
@@ -1235,13 +1545,13 @@ static int __init namedshm_init(void)
 		kvcalloc(1UL << hash_bits, sizeof(*namedshm_table), GFP_KERNEL);
 	if (!namedshm_table)
 		return -ENOMEM;
-	ret = namedshm_mount_shm();
+	ret = namedshm_mount_fs();
 	if (ret)
 		goto err_free_table;
 	namedshm_mount_huge();
 	ret = -ENOMEM;
 	if (!proc_create("namedshm", 0444, NULL, &namedshm_proc_ops))
-		goto err_table;
+		goto err_mounts;
 	ret = misc_register(&namedshm_misc);
 	if (ret)
 		goto err_proc;
@@ -1249,10 +1559,11 @@ static int __init namedshm_init(void)
 
 err_proc:
 	remove_proc_entry("namedshm", NULL);
-err_table:
+err_mounts:
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
-	kern_unmount(namedshm_shm_mnt);
+	iput(namedshm_window_inode);
+	kern_unmount(namedshm_mnt);
 err_free_table:
 	kvfree(namedshm_table);
 	return ret;
@@ -1260,13 +1571,16 @@ err_free_table:
 
 static void __exit namedshm_exit(void)
 {
-	/* No handle is left (each pins the module), so the table is empty. */
+	/*
+	 * No handle and no window is left (each pins the module), so the
+	 * table is empty and nothing is on our mounts any more.
+	 */
 	misc_deregister(&namedshm_misc);
 	remove_proc_entry("namedshm", NULL);
-	/* Files on it (mappings that outlive us) keep it alive as needed. */
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
-	kern_unmount(namedshm_shm_mnt);
+	iput(namedshm_window_inode);
+	kern_unmount(namedshm_mnt);
 	kvfree(namedshm_table);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module unload rules: refused while a handle or the device is open,
- * allowed after the last one closes even though mappings remain, and those
- * mappings keep working.  Reloads the module from $NAMEDSHM_KO at the end,
+ * Module unload rules: refused while a handle, a mapping or the device is
+ * open (lifetime rule 5: a mapping's file is the module's window), allowed
+ * once the last of them is gone.  Reloads the module from $NAMEDSHM_KO at the end,
  * so it must run last and as root.
  */
 #define _GNU_SOURCE
@@ -41,7 +41,7 @@ static int reload(void)
 	return ret;
 }
 
-TEST(unload_waits_for_handles_not_mappings)
+TEST(unload_waits_for_handles_and_mappings)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	int dev, fd, i;
@@ -69,16 +69,20 @@ TEST(unload_waits_for_handles_not_mappings)
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	close(fd);
 
-	/* Nothing but a mapping left: the module goes, the mapping stays. */
-	ASSERT_EQ(0, unload()) TH_LOG("delete_module: %s", strerror(errno));
-	EXPECT_EQ(-1, access(NAMEDSHM_DEVICE_PATH, F_OK));
-	EXPECT_EQ(-1, access("/proc/namedshm", F_OK));
+	/* Nothing but a mapping left: it pins the module, and works. */
+	EXPECT_EQ(-1, unload());
+	EXPECT_EQ(EWOULDBLOCK, errno);
 	for (i = 0; i < 4 * page; i++)
 		if (p[i] != (char)(i * 3))
 			break;
 	EXPECT_EQ(4 * page, i);
-	p[1] = 'w';
-	EXPECT_EQ('w', p[1]);
+	/* A remap of the mapping's own file runs module code: still here. */
+	EXPECT_EQ(0, remap_file_pages(p, page, 0, 3, 0));
+	EXPECT_EQ((char)(3 * page * 3), p[0]);
+	munmap(p, 4 * page);
+	ASSERT_EQ(0, unload()) TH_LOG("delete_module: %s", strerror(errno));
+	EXPECT_EQ(-1, access(NAMEDSHM_DEVICE_PATH, F_OK));
+	EXPECT_EQ(-1, access("/proc/namedshm", F_OK));
 
 	/* Loaded again: the old name is long gone, nothing aliases. */
 	ASSERT_EQ(0, reload()) TH_LOG("finit_module: %s", strerror(errno));
@@ -94,9 +98,6 @@ TEST(unload_waits_for_handles_not_mappings)
 		if (q[i])
 			break;
 	EXPECT_EQ(4 * page, i);
-	q[1] = 'n';
-	EXPECT_EQ('w', p[1]);
-	munmap(p, 4 * page);
 	munmap(q, 4 * page);
 	close(fd);
 	close(dev);
@@ -131,7 +132,6 @@ static void holder(int keep_handle, int ready, int go, char mark)
 		pause(); /* until SIGKILL */
 	if (read(go, &c, 1) != 1)
 		_exit(4);
-	/* The module was unloaded and loaded again meanwhile. */
 	_exit(p['a'] == 'a' && p['b'] == 'b' && p['c'] == 'c' ? 0 : 5);
 }
 
@@ -172,17 +172,20 @@ TEST_F_TIMEOUT(cycles, unload_cycles_under_use, 300)
 			kill(pid[i], SIGKILL);
 			ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
 		}
-		/* ...which releases their handles: the module may go. */
+		/* ...which releases their handles; the mapping still pins. */
+		EXPECT_EQ(-1, unload());
+		EXPECT_EQ(EWOULDBLOCK, errno);
+		/* The survivor's mapping kept every mark; then it exits. */
+		ASSERT_EQ(1, write(go[1], "g", 1));
+		ASSERT_EQ(pid[2], waitpid(pid[2], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("cycle %d: survivor %#x", cycle, status);
+		/* Nothing of the region is left: the module may go. */
 		ASSERT_EQ(0, unload()) TH_LOG("cycle %d: %s", cycle,
 					      strerror(errno));
 		ASSERT_EQ(0, reload()) TH_LOG("cycle %d: %s", cycle,
 					      strerror(errno));
 		EXPECT_EQ(0, nsh_live_regions());
-		/* The survivor's mapping outlived the module with all marks. */
-		ASSERT_EQ(1, write(go[1], "g", 1));
-		ASSERT_EQ(pid[2], waitpid(pid[2], &status, 0));
-		EXPECT_EQ(0, status) TH_LOG("cycle %d: survivor %#x", cycle,
-					    status);
 		close(ready[0]);
 		close(ready[1]);
 		close(go[0]);

@@ -130,15 +130,22 @@ struct namedshm_open {
  * @page_size:       out: the kernel's page size
  * @max_region_size: out: largest size a region may have, in bytes
  * @regions:         out: live regions, named and unnamed
- * @committed:       out: bytes of all live anonymous regions
- * @max_regions:     out: most live regions in all
- * @max_total_bytes: out: most bytes of anonymous regions in all, 0: no limit
+ * @committed:       out: bytes of all live shmem regions
+ * @max_regions:     out: most live regions in one IPC namespace
+ * @max_total_bytes: out: most bytes of shmem regions in one IPC namespace,
+ *                   0: no limit
  * @max_user_regions: out: most live regions created by one user
- * @max_user_bytes:  out: most bytes of anonymous regions created by one
+ * @max_user_bytes:  out: most bytes of shmem regions created by one
  *                   user, 0: no limit
+ * @ns_regions:      out: live regions of the caller's IPC namespace
+ * @ns_committed:    out: bytes of the caller's IPC namespace's shmem regions
  *
- * Counts and limits are system-wide.  Creating past a count or byte limit
- * fails with ENOSPC.
+ * @regions and @committed count every IPC namespace.  @max_regions and
+ * @max_total_bytes hold for each IPC namespace separately (compare them
+ * with @ns_regions and @ns_committed), the user limits for each user
+ * across all namespaces.  Bytes count regions whose memory is shmem:
+ * anonymous regions and regions backed by a memfd or a tmpfs file.
+ * Creating past a count or byte limit fails with ENOSPC.
  */
 struct namedshm_device_info {
 	__u32 argsz;
@@ -152,6 +159,8 @@ struct namedshm_device_info {
 	__u64 max_total_bytes;
 	__u64 max_user_regions;
 	__u64 max_user_bytes;
+	__u64 ns_regions;
+	__u64 ns_committed;
 };
 
 /* struct namedshm_region_info.flags */
