@@ -27,7 +27,7 @@
  * unsigned long.
  */
 #if BITS_PER_LONG == 64
-#define NAMEDSHM_MAX_REGION_SIZE (1UL << 40)
+#define NAMEDSHM_MAX_REGION_SIZE BIT(40)
 #else
 #define NAMEDSHM_MAX_REGION_SIZE (ULONG_MAX & PAGE_MASK)
 #endif
@@ -58,7 +58,11 @@ static inline void namedshm_inode_init_times(struct inode *inode)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 	simple_inode_init_ts(inode);
 #else
-	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
+	struct timespec64 now = current_time(inode);
+
+	inode->i_atime = now;
+	inode->i_mtime = now;
+	inode->i_ctime = now;
 #endif
 }
 

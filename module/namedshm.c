@@ -209,8 +209,9 @@ MODULE_PARM_DESC(max_regions,
 
 static unsigned long max_total_bytes;
 module_param(max_total_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_total_bytes,
-		 "Most bytes of shmem regions in each IPC namespace, 0: no limit (ENOSPC)");
+MODULE_PARM_DESC(
+	max_total_bytes,
+	"Most bytes of shmem regions in each IPC namespace, 0: no limit (ENOSPC)");
 
 static unsigned long max_user_regions = 1UL << 17;
 module_param(max_user_regions, ulong, 0644);
@@ -672,9 +673,8 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		backing = shm;
 	}
 
-	r->window = namedshm_window_open(backing, size,
-					 r->flags & NAMEDSHM_REGION_WRITABLE,
-					 fname);
+	r->window = namedshm_window_open(
+		backing, size, r->flags & NAMEDSHM_REGION_WRITABLE, fname);
 	if (shm)
 		fput(shm); /* the window holds it now */
 	if (IS_ERR(r->window)) {
@@ -1211,8 +1211,8 @@ static long namedshm_dup(struct file *file, void __user *uarg)
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
 
-	fd = get_unused_fd_flags((args.flags & NAMEDSHM_DUP_NOCLOEXEC) ?
-					 0 : O_CLOEXEC);
+	fd = get_unused_fd_flags(
+		(args.flags & NAMEDSHM_DUP_NOCLOEXEC) ? 0 : O_CLOEXEC);
 	if (fd < 0)
 		return fd;
 	/* @file pins the region: its count is non-zero. */

@@ -194,6 +194,11 @@ FIXTURE_TEARDOWN(esc)
 /* The review's sequences 1-4: each refused, the backing untouched. */
 TEST_F(esc, writable_handle_stays_in_its_window)
 {
+	struct namedshm_set_perm sp = {
+		.argsz = sizeof(sp),
+		.flags = NAMEDSHM_SET_MODE,
+		.mode = 0666,
+	};
 	const char *name = nsh_name("escape");
 	char buf[sizeof(secret)];
 	int fd, status;
@@ -203,15 +208,7 @@ TEST_F(esc, writable_handle_stays_in_its_window)
 	fd = nsh_open_backed(self->dev, name, NSH_CREATE, PAGE, self->backing,
 			     sizeof(struct namedshm_open));
 	ASSERT_LE(0, fd);
-	{
-		struct namedshm_set_perm sp = {
-			.argsz = sizeof(sp),
-			.flags = NAMEDSHM_SET_MODE,
-			.mode = 0666,
-		};
-
-		ASSERT_EQ(0, ioctl(fd, NAMEDSHM_IOC_SET_PERM, &sp));
-	}
+	ASSERT_EQ(0, ioctl(fd, NAMEDSHM_IOC_SET_PERM, &sp));
 	ASSERT_EQ(0, seteuid(0));
 
 	status = in_child(attacker, (void *)name);
@@ -390,6 +387,7 @@ TEST(fstat_shows_the_region)
 	};
 	int dev = nsh_dev(), fd, fd2;
 	struct stat st, st2;
+	char path[64];
 
 	ASSERT_LE(0, dev);
 	fd = nsh_open(dev, nsh_name("fstat"), NSH_CREATE, 0604, 3 * PAGE + 1,
@@ -422,13 +420,9 @@ TEST(fstat_shows_the_region)
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(-1, ftruncate(fd, PAGE));
 	/* Not reopenable by path: handles come from the ioctls only. */
-	{
-		char path[64];
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		EXPECT_EQ(-1, open(path, O_RDWR));
-		EXPECT_EQ(-1, open(path, O_RDONLY));
-	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	EXPECT_EQ(-1, open(path, O_RDWR));
+	EXPECT_EQ(-1, open(path, O_RDONLY));
 	close(fd);
 	close(dev);
 	EXPECT_EQ(0, nsh_live_regions());
