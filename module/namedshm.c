@@ -209,9 +209,8 @@ MODULE_PARM_DESC(max_regions,
 
 static unsigned long max_total_bytes;
 module_param(max_total_bytes, ulong, 0644);
-MODULE_PARM_DESC(
-	max_total_bytes,
-	"Most bytes of shmem regions in each IPC namespace, 0: no limit (ENOSPC)");
+MODULE_PARM_DESC(max_total_bytes,
+		 "Most shmem bytes in each IPC namespace, 0: none (ENOSPC)");
 
 static unsigned long max_user_regions = 1UL << 17;
 module_param(max_user_regions, ulong, 0644);
@@ -382,7 +381,7 @@ static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
 	struct hlist_bl_node *pos;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held() && !hlist_bl_is_locked(b),
-			 "namedshm_find() needs RCU or the bucket lock");
+			 "table walk needs RCU or the bucket lock");
 	hlist_bl_for_each_entry_rcu(r, pos, b, node) {
 		if (namedshm_match(r, ns, hash, name, len) &&
 		    refcount_inc_not_zero(&r->handles))
@@ -609,6 +608,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	unsigned long vm_flags = 0;
 	struct vfsmount *mnt = NULL;
 	char fname[64];
+	bool writable;
 	int ret = -ENOMEM;
 
 	/* Nobody maps past the end of a backing file (SIGBUS). */
@@ -673,8 +673,8 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		backing = shm;
 	}
 
-	r->window = namedshm_window_open(
-		backing, size, r->flags & NAMEDSHM_REGION_WRITABLE, fname);
+	writable = r->flags & NAMEDSHM_REGION_WRITABLE;
+	r->window = namedshm_window_open(backing, size, writable, fname);
 	if (shm)
 		fput(shm); /* the window holds it now */
 	if (IS_ERR(r->window)) {
@@ -1196,7 +1196,7 @@ static long namedshm_dup(struct file *file, void __user *uarg)
 	struct namedshm_region *r = file->private_data;
 	struct namedshm_dup args;
 	struct file *new;
-	bool write;
+	bool write, cloexec;
 	u32 argsz;
 	int fd;
 
@@ -1211,8 +1211,8 @@ static long namedshm_dup(struct file *file, void __user *uarg)
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
 
-	fd = get_unused_fd_flags(
-		(args.flags & NAMEDSHM_DUP_NOCLOEXEC) ? 0 : O_CLOEXEC);
+	cloexec = !(args.flags & NAMEDSHM_DUP_NOCLOEXEC);
+	fd = get_unused_fd_flags(cloexec ? O_CLOEXEC : 0);
 	if (fd < 0)
 		return fd;
 	/* @file pins the region: its count is non-zero. */
