@@ -71,9 +71,10 @@
  *            region created by this call maps instead of anonymous shared
  *            memory.  The region holds the file open for its lifetime.
  *            The file must be open for reading (EACCES), and for writing
- *            if NAMEDSHM_OPEN_WRITE is given (EACCES); a file that is not
- *            regular or cannot be mapped, or is on hugetlbfs, is refused
- *            with ENODEV.  A memfd that could still get new seals is
+ *            if NAMEDSHM_OPEN_WRITE is given (EACCES); only regular files
+ *            of shmem (memfd, tmpfs), ext2/3/4, XFS and Btrfs may back a
+ *            region, anything else is refused with ENODEV; a region
+ *            larger than the file rounded up to the page size is EINVAL.  A memfd that could still get new seals is
  *            refused with EBUSY (seal it with F_SEAL_SEAL first; files of
  *            tmpfs and memfds made without MFD_ALLOW_SEALING always are).
  *            The region is read-only if the file is not open for writing,
@@ -97,8 +98,11 @@
  * NAMEDSHM_OPEN_BACKING_FD only mean something to a create: without
  * NAMEDSHM_OPEN_CREATE they are EINVAL.
  *
- * Mappings of a handle are never executable: PROT_EXEC is EPERM, and
- * mprotect() cannot add it later (EACCES).
+ * Mappings of a handle never reach past the region and are never
+ * executable: PROT_EXEC is EPERM, mprotect() cannot add it later (EACCES),
+ * mremap() cannot grow them, and remap_file_pages() stays inside the
+ * region (EINVAL).  A mapping pins the module.  fstat() on a handle
+ * reports the region's size, owner, group and mode (S_IFREG).
  *
  * Returns a new handle file descriptor, close-on-exec unless
  * NAMEDSHM_OPEN_NOCLOEXEC is given.
