@@ -518,17 +518,32 @@ static struct file *namedshm_window_open(struct file *backing, u64 size,
 	w = kmalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
 	if (!w)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * A private open of the backing, so that the window's writes are
+	 * counted and its fsync errors are its own, not the caller's file's.
+	 */
+	w->backing = dentry_open(&backing->f_path,
+				 (writable ? O_RDWR : O_RDONLY) | O_LARGEFILE,
+				 current_cred());
+	if (IS_ERR(w->backing)) {
+		win = ERR_CAST(w->backing);
+		kfree(w);
+		return win;
+	}
 	w->inode = namedshm_window_inode;
 	ihold(w->inode);
+	/* alloc_file_pseudo() takes no module reference; fput() drops one. */
+	__module_get(THIS_MODULE);
 	win = alloc_file_pseudo(w->inode, namedshm_mnt, fname,
 				writable ? O_RDWR : O_RDONLY,
 				&namedshm_window_fops);
 	if (IS_ERR(win)) {
+		module_put(THIS_MODULE);
 		iput(w->inode);
+		fput(w->backing);
 		kfree(w);
 		return win;
 	}
-	w->backing = get_file(backing);
 	w->pages = size >> PAGE_SHIFT;
 	win->private_data = w;
 	win->f_inode = file_inode(backing);
@@ -575,10 +590,13 @@ static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
 
 	namedshm_file_name(fname, sizeof(fname), r->name, r->name_len);
 	ihold(r->inode);
+	/* alloc_file_pseudo() takes no module reference; fput() drops one. */
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(r->inode, namedshm_mnt, fname,
 				 write ? O_RDWR : O_RDONLY,
 				 &namedshm_handle_fops);
 	if (IS_ERR(file)) {
+		module_put(THIS_MODULE);
 		iput(r->inode);
 		return file;
 	}
@@ -1246,6 +1264,7 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct namedshm_region *r = file->private_data;
 	struct file *window = r->window;
+	struct namedshm_window *w;
 	int ret;
 
 	/*
@@ -1259,8 +1278,17 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	ret = namedshm_window_check(vma, r->size >> PAGE_SHIFT);
 	if (ret)
 		return ret;
-	namedshm_vma_set_file(vma, window);
-	return window->f_op->mmap(window, vma);
+	w = window->private_data;
+	ret = namedshm_mmap_backing(w->backing, vma);
+	/*
+	 * Last, so that a failure leaves vm_file as do_mmap() set it (before
+	 * 5.11 its error path puts the file it passed, not vma->vm_file).
+	 * Nothing can merge with the VMA before this: VM_DONTEXPAND is set
+	 * only in this hook, so do_mmap()'s flags never match an old VMA's.
+	 */
+	if (!ret)
+		namedshm_vma_set_file(vma, window);
+	return ret;
 }
 
 /*

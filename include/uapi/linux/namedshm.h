@@ -74,7 +74,8 @@
  *            if NAMEDSHM_OPEN_WRITE is given (EACCES); only regular files
  *            of shmem (memfd, tmpfs), ext2/3/4, XFS and Btrfs may back a
  *            region, anything else is refused with ENODEV; a region
- *            larger than the file rounded up to the page size is EINVAL.  A memfd that could still get new seals is
+ *            larger than the file rounded up to the page size is EINVAL.
+ *            A memfd that could still get new seals is
  *            refused with EBUSY (seal it with F_SEAL_SEAL first; files of
  *            tmpfs and memfds made without MFD_ALLOW_SEALING always are).
  *            The region is read-only if the file is not open for writing,
