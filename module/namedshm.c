@@ -509,8 +509,9 @@ static const struct file_operations namedshm_window_fops = {
  * file_inode(vma->vm_file) and its f_mapping, find their own inode, while
  * every do_mmap() of it comes back to namedshm_window_mmap().
  */
-static struct file *namedshm_window_open(struct file *backing, u64 size,
-					 bool writable, const char *fname)
+static struct file *namedshm_window_open(struct file *backing, bool ours,
+					 u64 size, bool writable,
+					 const char *fname)
 {
 	struct namedshm_window *w;
 	struct file *win;
@@ -519,12 +520,17 @@ static struct file *namedshm_window_open(struct file *backing, u64 size,
 	if (!w)
 		return ERR_PTR(-ENOMEM);
 	/*
-	 * A private open of the backing, so that the window's writes are
-	 * counted and its fsync errors are its own, not the caller's file's.
+	 * A caller's file gets a private open, so that the window's writes
+	 * are counted and its fsync errors are its own, not the caller's
+	 * file's; a shmem file of @ours is taken over as it is.
 	 */
-	w->backing = dentry_open(&backing->f_path,
-				 (writable ? O_RDWR : O_RDONLY) | O_LARGEFILE,
-				 current_cred());
+	if (ours)
+		w->backing = get_file(backing);
+	else
+		w->backing = dentry_open(&backing->f_path,
+					 (writable ? O_RDWR : O_RDONLY) |
+						 O_LARGEFILE,
+					 current_cred());
 	if (IS_ERR(w->backing)) {
 		win = ERR_CAST(w->backing);
 		kfree(w);
@@ -692,7 +698,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	}
 
 	writable = r->flags & NAMEDSHM_REGION_WRITABLE;
-	r->window = namedshm_window_open(backing, size, writable, fname);
+	r->window = namedshm_window_open(backing, shm != NULL, size, writable, fname);
 	if (shm)
 		fput(shm); /* the window holds it now */
 	if (IS_ERR(r->window)) {
