@@ -698,7 +698,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	}
 
 	writable = r->flags & NAMEDSHM_REGION_WRITABLE;
-	r->window = namedshm_window_open(backing, shm != NULL, size, writable, fname);
+	r->window = namedshm_window_open(backing, !!shm, size, writable, fname);
 	if (shm)
 		fput(shm); /* the window holds it now */
 	if (IS_ERR(r->window)) {
