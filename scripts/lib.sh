@@ -21,7 +21,7 @@ NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX:-"6.1 6.12 latest"}
 
 # Host packages every script may need.
 NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
-	busybox-static cpio xz-utils kmod coreutils perl clang-format g++"
+	busybox-static cpio xz-utils kmod coreutils perl clang-format g++ gcc-multilib"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

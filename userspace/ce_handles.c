@@ -270,6 +270,20 @@ HANDLE ce_handle_add(enum ce_kind kind, int fd, unsigned int rights,
 	return h;
 }
 
+#ifdef NAMEDSHM_TEST_HOOKS
+/* Test builds only: how many live slots hold descriptor @fd. */
+unsigned int ce_handle_fd_records(int fd)
+{
+	unsigned int n = 0;
+
+	lock_table();
+	for (uint32_t i = 0; i < nr_slots; i++)
+		n += slots[i].state == CE_SLOT_LIVE && slots[i].fd == fd;
+	unlock_table();
+	return n;
+}
+#endif
+
 bool ce_handle_get(HANDLE h, enum ce_kind kind, struct ce_ref *ref)
 {
 	struct ce_slot *s;

@@ -88,6 +88,11 @@ HANDLE ce_handle_add(enum ce_kind kind, int fd, unsigned int rights,
 bool ce_handle_get(HANDLE h, enum ce_kind kind, struct ce_ref *ref);
 void ce_handle_put(const struct ce_ref *ref);
 
+#ifdef NAMEDSHM_TEST_HOOKS
+/* Test builds only (host checks): live slots that hold descriptor @fd. */
+unsigned int ce_handle_fd_records(int fd);
+#endif
+
 /*
  * Rights of a mapping handle opened with the access mask @access
  * (OpenFileMapping, DuplicateHandle): FILE_MAP_READ or FILE_MAP_COPY give
