@@ -280,10 +280,12 @@ struct namedshm_open_opts {
  * NAMEDSHM_OPTS(namedshm_open_opts, o, .flags = ..., .size = ...) declares
  * the options variable @NAME of struct TYPE with sz set and every other
  * byte zero (padding included, with GNU C), then the given members.
+ * In C++ (where g++ -Wextra warns about the members left out) write
+ *   struct namedshm_open_opts o{}; o.sz = sizeof(o); o.flags = ...;
  */
 #if defined(__GNUC__) && !defined(__cplusplus)
 #define NAMEDSHM_OPTS(TYPE, NAME, ...)                                      \
-	struct TYPE NAME = ({                                               \
+	struct TYPE NAME = __extension__({                                  \
 		memset(&NAME, 0, sizeof(struct TYPE));                      \
 		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };    \
 	})
