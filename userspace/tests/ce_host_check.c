@@ -85,14 +85,14 @@ static uint64_t file_size(const char *path)
 /* ---- storm ------------------------------------------------------------ */
 
 #define STORM_THREADS 8
-#define STORM_HANDLES 500 /* per thread: 1,000 slots with the duplicates */
-
+/* Per thread: 1,000 slots with the duplicates, fewer if descriptors are. */
+static int storm_handles = 500;
 static char storm_path[256];
 static pthread_barrier_t storm_barrier;
 
 static void *storm_thread(void *arg)
 {
-	HANDLE *h = calloc(2 * STORM_HANDLES, sizeof(*h));
+	HANDLE *h = calloc(2 * storm_handles, sizeof(*h));
 	long bad = 0;
 
 	(void)arg;
@@ -100,7 +100,7 @@ static void *storm_thread(void *arg)
 		return (void *)1L;
 	pthread_barrier_wait(&storm_barrier);
 	/* Grow the table: nothing is closed until the end. */
-	for (int i = 0; i < STORM_HANDLES; i++) {
+	for (int i = 0; i < storm_handles; i++) {
 		h[2 * i] = CreateFileForMappingA(storm_path,
 						 GENERIC_READ | GENERIC_WRITE,
 						 0, NULL, OPEN_EXISTING, 0,
@@ -132,7 +132,7 @@ static void *storm_thread(void *arg)
 		}
 	}
 	/* Every handle is still its own and valid: close each once. */
-	for (int i = 0; i < 2 * STORM_HANDLES; i++) {
+	for (int i = 0; i < 2 * storm_handles; i++) {
 		if (h[i] && !CloseHandle(h[i]))
 			bad++;
 		if (h[i] && CloseHandle(h[i])) /* a second close must fail */
@@ -174,7 +174,10 @@ static void test_storm(void)
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 10000) {
 		rl.rlim_cur = rl.rlim_max < 10000 ? rl.rlim_max : 10000;
 		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (rl.rlim_cur < 10000)
+		storm_handles = ((int)rl.rlim_cur - 64) / (2 * STORM_THREADS);
 	for (int r = 0; r < rounds; r++) {
 		int status;
 		pid_t pid = fork();
