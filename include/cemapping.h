@@ -286,6 +286,9 @@ HANDLE WINAPI CreateFileForMappingW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
  * or by starting with the environment variable NAMEDSHM_CE_MODE set to an
  * octal mode (e.g. NAMEDSHM_CE_MODE=0660; a value that is not an octal
  * number within 0777 is ignored).  The call wins over the variable.
+ * The variable is read with secure_getenv(): a set-user-ID or
+ * set-group-ID program ignores it, so that its caller cannot widen the
+ * objects it creates.
  *
  * @mode: new permission bits (0777 mask) for objects created from now on,
  *        or -1 to change nothing.

@@ -51,6 +51,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "linux/namedshm.h"
@@ -61,9 +62,20 @@ extern "C" {
 
 /* Version of the library (not of the kernel ABI, NAMEDSHM_ABI_VERSION). */
 #define NAMEDSHM_VERSION_MAJOR 1
-#define NAMEDSHM_VERSION_MINOR 1
+#define NAMEDSHM_VERSION_MINOR 2
 #define NAMEDSHM_VERSION_PATCH 0
-#define NAMEDSHM_VERSION_STRING "1.1.0"
+#define NAMEDSHM_VERSION_STRING "1.2.0"
+
+/*
+ * ABI of the structures below.  struct namedshm_result, namedshm_stat and
+ * namedshm_limits are frozen for the life of soname libnamedshm.so.1: they
+ * are passed by pointer with no size, so they can neither grow nor shrink
+ * (NAMEDSHM_NAME_MAX, which sizes namedshm_stat.name, is part of kernel ABI
+ * version 1 and cannot change either).  Whatever needs more room comes as
+ * a new function taking a structure whose first member is its size (sz),
+ * as struct namedshm_open_opts does since 1.2; a changed namedshm_stat
+ * would need soname 2.
+ */
 
 /**
  * struct namedshm_result - what namedshm_open_ex() found or made
@@ -200,7 +212,10 @@ int namedshm_open(const char *name, int oflag, mode_t mode, uint64_t size);
  *            unchanged: CREATE, EXCL, WRITE (read-write handle, else
  *            read-only), NOCLOEXEC (the handle survives execve(); without
  *            it the handle is close-on-exec), RESERVE (a new region's
- *            memory is not committed up front, like MAP_NORESERVE)
+ *            memory is not committed up front, like MAP_NORESERVE),
+ *            HUGE.  NAMEDSHM_OPEN_BACKING_FD is EINVAL here: this
+ *            function has no descriptor to pass (namedshm_open_with()
+ *            has)
  * @mode:     as for namedshm_open()
  * @size:     as for namedshm_open(), checked when NAMEDSHM_OPEN_CREATE is
  *            given
@@ -217,13 +232,108 @@ int namedshm_open(const char *name, int oflag, mode_t mode, uint64_t size);
  *   NAMEDSHM_OPEN_CREATE; NULL @name with a non-zero @name_len or without
  *   NAMEDSHM_OPEN_CREATE; non-NULL @name with @name_len 0; a NUL byte in
  *   the name; NAMEDSHM_OPEN_CREATE with @size 0; a flag the kernel does
- *   not know
+ *   not know; NAMEDSHM_OPEN_BACKING_FD (since 1.2: before, descriptor 0
+ *   was passed as the backing file)
  * * ENAMETOOLONG - @name_len greater than NAMEDSHM_NAME_MAX
  * * EFAULT - the kernel could not read @name
  * * all the other errors of namedshm_open(), with the same meaning
  */
 int namedshm_open_ex(const void *name, size_t name_len, unsigned int flags,
 		     mode_t mode, uint64_t size, struct namedshm_result *res);
+
+/**
+ * struct namedshm_open_opts - options of namedshm_open_with() (since 1.2)
+ * @sz:         sizeof(struct namedshm_open_opts) as the caller knows it.
+ *              Members that lie beyond @sz are taken as zero (and outputs
+ *              beyond it are not written); bytes beyond the members this
+ *              library knows must be zero (E2BIG otherwise), so a program
+ *              built against a newer header runs on an older library as
+ *              long as it uses no newer option.  Use NAMEDSHM_OPTS().
+ * @flags:      NAMEDSHM_OPEN_* from <linux/namedshm.h>: CREATE, EXCL,
+ *              WRITE, NOCLOEXEC, RESERVE, HUGE, BACKING_FD
+ * @mode:       permission bits of a region this call creates, as for
+ *              namedshm_open()
+ * @size:       size in bytes of a region this call creates, as for
+ *              namedshm_open()
+ * @backing_fd: with NAMEDSHM_OPEN_BACKING_FD only: the regular file a
+ *              region created by this call maps (see struct
+ *              namedshm_open in <linux/namedshm.h>).  The flag with a
+ *              negative @backing_fd, or with an @sz that does not cover
+ *              it, is EINVAL: descriptor 0 is never taken by default.
+ * @created:    out: 1 if this call created the region, 0 if it existed
+ * @real_size:  out: the region's real size in bytes
+ *
+ * The outputs are written on success only.  The members have no interior
+ * padding on 64-bit and i386 ABIs; new members are only ever appended.
+ */
+struct namedshm_open_opts {
+	size_t sz;
+	unsigned int flags;
+	mode_t mode;
+	uint64_t size;
+	int backing_fd;
+	int created;
+	uint64_t real_size;
+};
+
+/*
+ * NAMEDSHM_OPTS(namedshm_open_opts, o, .flags = ..., .size = ...) declares
+ * the options variable @NAME of struct TYPE with sz set and every other
+ * byte zero (padding included, with GNU C), then the given members.
+ * In C++ (where g++ -Wextra warns about the members left out) write
+ *   struct namedshm_open_opts o{}; o.sz = sizeof(o); o.flags = ...;
+ */
+#if defined(__GNUC__) && !defined(__cplusplus)
+#define NAMEDSHM_OPTS(TYPE, NAME, ...)                                      \
+	struct TYPE NAME = __extension__({                                  \
+		memset(&NAME, 0, sizeof(struct TYPE));                      \
+		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };    \
+	})
+#else
+#define NAMEDSHM_OPTS(TYPE, NAME, ...) \
+	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+#endif
+
+/**
+ * namedshm_open_with() - create or open a region, every option (since 1.2)
+ * @name:     the name bytes as for namedshm_open_ex(), or NULL (with
+ *            @name_len 0) for a new unnamed region
+ * @name_len: length of @name in bytes
+ * @opts:     the options and outputs, see struct namedshm_open_opts
+ *
+ * The complete form of namedshm_open_ex(): it also takes a backing file.
+ * All the checks of namedshm_open_ex() apply; NAMEDSHM_OPEN_RESERVE,
+ * NAMEDSHM_OPEN_HUGE and NAMEDSHM_OPEN_BACKING_FD need
+ * NAMEDSHM_OPEN_CREATE (EINVAL, checked by the kernel).
+ *
+ * Return: a new handle file descriptor, or -1 with errno: those of
+ * namedshm_open_ex(), and
+ *
+ * * EINVAL - @opts is NULL or its @sz is smaller than @flags needs;
+ *   NAMEDSHM_OPEN_BACKING_FD with a negative or missing @backing_fd
+ * * E2BIG - non-zero bytes past the members this library knows
+ * * EBADF, EACCES, EPERM, ENODEV, EBUSY - the backing file was refused
+ *   (see struct namedshm_open in <linux/namedshm.h>)
+ */
+int namedshm_open_with(const void *name, size_t name_len,
+		       struct namedshm_open_opts *opts);
+
+/**
+ * namedshm_dup() - a new handle to the region of a handle (since 1.2)
+ * @fd:    a handle
+ * @flags: NAMEDSHM_DUP_WRITE (a read-write handle; @fd must be one),
+ *         NAMEDSHM_DUP_NOCLOEXEC (the new handle survives execve())
+ *
+ * Unlike dup(), the result is a new handle (a new open file description,
+ * counted in the region's handles) with its own access, never wider than
+ * @fd's.  It always refers to @fd's region, whatever IPC namespace the
+ * caller is in now and whatever the region's name resolves to.
+ *
+ * Return: the new handle, or -1 with errno: EINVAL (unknown @flags),
+ * EACCES (NAMEDSHM_DUP_WRITE on a read-only handle), EBADF, ENOTTY (@fd is
+ * not a handle, or the module predates NAMEDSHM_IOC_DUP), EMFILE, ENFILE.
+ */
+int namedshm_dup(int fd, unsigned int flags);
 
 /**
  * namedshm_stat() - describe the region behind a handle
@@ -287,7 +397,7 @@ int namedshm_fchown(int fd, uid_t owner, gid_t group);
 /**
  * namedshm_version() - version of the library that is running
  *
- * Return: a static string, "MAJOR.MINOR.PATCH" ("1.1.0"); compare with
+ * Return: a static string, "MAJOR.MINOR.PATCH" ("1.2.0"); compare with
  * NAMEDSHM_VERSION_STRING to detect a header/library mismatch.  Never
  * fails.
  */

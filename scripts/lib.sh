@@ -19,9 +19,12 @@ NAMEDSHM_BUILD=${NAMEDSHM_BUILD:-$NAMEDSHM_ROOT/build}
 # sanitizers (see kernel_kind); kernel_matrix prints it as its series (7.2).
 NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX:-"6.1 6.12 latest"}
 
-# Host packages every script may need.
+# Host packages every script may need.  gcc-12-multilib (not gcc-multilib,
+# which conflicts with the gcc-*-linux-gnu cross compilers) for the
+# library's -m32 checks.
 NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
-	busybox-static cpio xz-utils kmod coreutils perl clang-format g++"
+	busybox-static cpio xz-utils kmod coreutils perl clang-format g++
+	gcc-12-multilib"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

@@ -53,28 +53,13 @@ static DWORD missing(const char *path)
 
 static DWORD open_error(const char *path, int err)
 {
-	switch (err) {
-	case ENOENT:
+	if (err == ENOENT)
 		return missing(path);
-	case ENOTDIR:
-	case ELOOP:
-		return ERROR_PATH_NOT_FOUND;
-	case EEXIST:
-		return ERROR_FILE_EXISTS;
-	case EISDIR:
-	case EACCES:
-	case EPERM:
-	case EROFS:
-	case ENXIO:
-	case ENODEV:
-		return ERROR_ACCESS_DENIED;
-	default:
-		return ce_error_from_errno(err);
-	}
+	return ce_error(CE_ERR_FILE_OPEN, err);
 }
 
-static HANDLE create_file(const char *path, DWORD access,
-			  LPSECURITY_ATTRIBUTES sa, DWORD disposition)
+static HANDLE create_file_guarded(const char *path, DWORD access,
+				  LPSECURITY_ATTRIBUTES sa, DWORD disposition)
 {
 	int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd = -1, tries;
 	unsigned int rights = 0;
@@ -149,6 +134,18 @@ static HANDLE create_file(const char *path, DWORD access,
 		return INVALID_HANDLE_VALUE;
 	}
 	ce_set_error(existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+	return h;
+}
+
+/* From open() to the handle table under the fork guard (ce_handles.c). */
+static HANDLE create_file(const char *path, DWORD access,
+			  LPSECURITY_ATTRIBUTES sa, DWORD disposition)
+{
+	HANDLE h;
+
+	ce_fork_guard_enter();
+	h = create_file_guarded(path, access, sa, disposition);
+	ce_fork_guard_leave();
 	return h;
 }
 

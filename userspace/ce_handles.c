@@ -26,13 +26,32 @@
  * fork(): the table is locked across fork() (pthread_atfork), so the
  * child gets a consistent copy; the child's slots are those of the parent,
  * with the same (inherited) descriptors.
+ *
+ * The fork guard.  A consistent table is not enough: a descriptor made by
+ * one thread (the kernel open, open(), dup) but not yet recorded when
+ * another thread forks, or unrecorded by CloseHandle() but not yet closed,
+ * reaches the child as a descriptor no HANDLE names.  Nothing in the child
+ * ever closes it, and for a mapping it keeps the region, and its name,
+ * alive after the parent's last CloseHandle(), for as long as the child
+ * lives.  O_CLOEXEC does not help: fork() without exec is common.  Closing
+ * strays in the child is impossible (the child cannot tell a stray from
+ * the application's own descriptors), and creating every descriptor with
+ * the table lock held would serialise all opens and put blocking system
+ * calls under the table lock.  So every make-and-record and
+ * unrecord-and-close section holds a reader-writer lock shared (threads
+ * do not wait for each other), and the fork handlers take it exclusively:
+ * fork() waits for the sections in flight to finish and no new one starts
+ * until the child exists.  Writers are preferred, so a storm of handle
+ * calls cannot starve fork(); sections therefore never nest the lock
+ * itself (a per-thread depth counts nesting).  The cost is one
+ * uncontended rwlock round trip per call, and a fork() that waits for an
+ * open() in progress (CreateFileForMapping on a slow file system).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "ce_internal.h"
@@ -59,6 +78,9 @@ struct ce_slot {
 	uint32_t next_free; /* index + 1 of the next free slot, 0: none */
 };
 
+static pthread_rwlock_t fork_guard =
+	PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+static _Thread_local unsigned int fork_guard_depth;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 static struct ce_slot *slots;
@@ -89,12 +111,15 @@ NAMEDSHM_EXPORT HANDLE WINAPI GetCurrentProcess(void)
 
 static void atfork_prepare(void)
 {
+	/* Outermost first: no descriptor is between made and recorded. */
+	pthread_rwlock_wrlock(&fork_guard);
 	pthread_mutex_lock(&table_lock);
 }
 
 static void atfork_parent(void)
 {
 	pthread_mutex_unlock(&table_lock);
+	pthread_rwlock_unlock(&fork_guard);
 }
 
 static void free_slot_locked(uint32_t idx);
@@ -112,6 +137,8 @@ static void atfork_child(void)
 		}
 	}
 	pthread_mutex_unlock(&table_lock);
+	/* This thread took it in atfork_prepare(); it is this thread here. */
+	pthread_rwlock_unlock(&fork_guard);
 }
 
 static void table_init(void)
@@ -128,6 +155,21 @@ static void lock_table(void)
 static void unlock_table(void)
 {
 	pthread_mutex_unlock(&table_lock);
+}
+
+void ce_fork_guard_enter(void)
+{
+	if (fork_guard_depth++)
+		return;
+	/* The fork handlers must exist before the first guarded section. */
+	pthread_once(&table_once, table_init);
+	pthread_rwlock_rdlock(&fork_guard);
+}
+
+void ce_fork_guard_leave(void)
+{
+	if (!--fork_guard_depth)
+		pthread_rwlock_unlock(&fork_guard);
 }
 
 static HANDLE encode(uint32_t idx, uint32_t gen)
@@ -180,6 +222,7 @@ HANDLE ce_handle_add(enum ce_kind kind, int fd, unsigned int rights,
 {
 	struct ce_slot *s;
 	uint32_t idx;
+	HANDLE h;
 
 	lock_table();
 	if (free_head) {
@@ -217,9 +260,28 @@ HANDLE ce_handle_add(enum ce_kind kind, int fd, unsigned int rights,
 	s->fd = fd;
 	s->size = size;
 	s->next_free = 0;
+	/*
+	 * Encode under the lock: once it is dropped, another thread's add
+	 * may realloc() slots, and s would point into freed memory.
+	 */
+	h = encode(idx, s->gen);
 	unlock_table();
-	return encode(idx, s->gen);
+	return h;
 }
+
+#ifdef NAMEDSHM_TEST_HOOKS
+/* Test builds only: how many live slots hold descriptor @fd. */
+unsigned int ce_handle_fd_records(int fd)
+{
+	unsigned int n = 0;
+
+	lock_table();
+	for (uint32_t i = 0; i < nr_slots; i++)
+		n += slots[i].state == CE_SLOT_LIVE && slots[i].fd == fd;
+	unlock_table();
+	return n;
+}
+#endif
 
 bool ce_handle_get(HANDLE h, enum ce_kind kind, struct ce_ref *ref)
 {
@@ -249,6 +311,7 @@ void ce_handle_put(const struct ce_ref *ref)
 	struct ce_slot *s;
 	int fd = -1;
 
+	ce_fork_guard_enter(); /* we may be the last user: unrecord, close */
 	lock_table();
 	s = &slots[ref->idx];
 	if (!--s->users && s->state == CE_SLOT_CLOSING) {
@@ -258,6 +321,7 @@ void ce_handle_put(const struct ce_ref *ref)
 	unlock_table();
 	if (fd >= 0)
 		close(fd);
+	ce_fork_guard_leave();
 }
 
 /* Invalidate @h; the descriptor is closed now or by the last user. */
@@ -267,10 +331,12 @@ static bool handle_close(HANDLE h)
 	uint32_t idx;
 	int fd = -1;
 
+	ce_fork_guard_enter();
 	lock_table();
 	s = lookup_locked(h, &idx);
 	if (!s) {
 		unlock_table();
+		ce_fork_guard_leave();
 		return false;
 	}
 	bump_gen(s);
@@ -283,6 +349,7 @@ static bool handle_close(HANDLE h)
 	unlock_table();
 	if (fd >= 0)
 		close(fd);
+	ce_fork_guard_leave();
 	return true;
 }
 
@@ -296,34 +363,6 @@ NAMEDSHM_EXPORT BOOL WINAPI CloseHandle(HANDLE hObject)
 		return FALSE;
 	}
 	return TRUE;
-}
-
-/* Rights an access mask asks for, per kind. */
-unsigned int ce_mapping_rights(DWORD access)
-{
-	unsigned int r = 0;
-
-	if (access & (GENERIC_READ | GENERIC_ALL | FILE_MAP_READ |
-		      FILE_MAP_COPY))
-		r |= CE_R;
-	if (access & (GENERIC_WRITE | GENERIC_ALL | FILE_MAP_WRITE))
-		r |= CE_W;
-	/* 0x8 is SECTION_MAP_EXECUTE, part of FILE_MAP_ALL_ACCESS. */
-	if (access & (GENERIC_EXECUTE | GENERIC_ALL | FILE_MAP_EXECUTE | 0x8))
-		r |= CE_X;
-	return r;
-}
-
-static unsigned int file_rights(DWORD access)
-{
-	unsigned int r = 0;
-
-	/* 0x1 FILE_READ_DATA, 0x2 FILE_WRITE_DATA */
-	if (access & (GENERIC_READ | GENERIC_ALL | 0x1))
-		r |= CE_R;
-	if (access & (GENERIC_WRITE | GENERIC_ALL | 0x2))
-		r |= CE_W;
-	return r;
 }
 
 static int dup_fd(int fd, bool inherit)
@@ -359,15 +398,18 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 	}
 	if (!ce_handle_get(hSourceHandle, CE_KIND_FREE, &ref))
 		return FALSE;
+	ce_fork_guard_enter(); /* from the new descriptor to its slot */
 
 	if (!lpTargetHandle) {
 		/* Only useful to close the source handle. */
 		ce_handle_put(&ref);
+		if (close_src)
+			handle_close(hSourceHandle);
+		ce_fork_guard_leave();
 		if (!close_src) {
 			ce_set_error(ERROR_INVALID_PARAMETER);
 			return FALSE;
 		}
-		handle_close(hSourceHandle);
 		return TRUE;
 	}
 
@@ -376,14 +418,23 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 	else if (ref.kind == CE_KIND_MAPPING)
 		rights = ce_mapping_rights(dwDesiredAccess);
 	else
-		rights = file_rights(dwDesiredAccess);
+		rights = ce_file_rights(dwDesiredAccess);
 
 	if (rights & ~ref.rights) {
 		err = ERROR_ACCESS_DENIED;
 	} else if ((ref.rights & CE_W) && !(rights & CE_W)) {
-		/* Fewer rights: a read-only descriptor where possible. */
+		/*
+		 * Fewer rights: a read-only descriptor where possible.  A
+		 * mapping's comes from the handle itself (NAMEDSHM_IOC_DUP), not
+		 * from its name, which may name another region in the caller's
+		 * IPC namespace of now, or none.  A module without the ioctl
+		 * (ENOTTY) gets a shared descriptor; the layer still refuses
+		 * write views.
+		 */
 		if (ref.kind == CE_KIND_MAPPING)
-			fd = ce_kernel_reopen_readonly(ref.fd, bInheritHandle);
+			fd = namedshm_dup(ref.fd, bInheritHandle ?
+							  NAMEDSHM_DUP_NOCLOEXEC :
+							  0);
 		else
 			fd = ce_file_reopen_readonly(ref.fd, bInheritHandle);
 		if (fd < 0)
@@ -410,52 +461,10 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 	/* The source is closed even when the duplication failed. */
 	if (close_src)
 		handle_close(hSourceHandle);
+	ce_fork_guard_leave();
 	if (err) {
 		ce_set_error(err);
 		return FALSE;
 	}
 	return TRUE;
-}
-
-DWORD ce_error_from_errno(int err)
-{
-	switch (err) {
-	case 0:
-		return ERROR_SUCCESS;
-	case ENOMEM:
-	case EFBIG: /* larger than the module's max_region_size */
-	case EOVERFLOW:
-		return ERROR_NOT_ENOUGH_MEMORY;
-	case EACCES:
-	case EPERM:
-	case EROFS:
-		return ERROR_ACCESS_DENIED;
-	case ENOENT:
-		return ERROR_FILE_NOT_FOUND;
-	case EEXIST:
-		return ERROR_ALREADY_EXISTS;
-	case EMFILE:
-	case ENFILE:
-		return ERROR_TOO_MANY_OPEN_FILES;
-	case ENODEV: /* module not loaded, or a file that cannot be mapped */
-	case ENOTTY:
-	case ENXIO:
-		return ERROR_NOT_SUPPORTED;
-	case EBADF:
-		return ERROR_INVALID_HANDLE;
-	case EINVAL:
-	case E2BIG:
-		return ERROR_INVALID_PARAMETER;
-	case ENAMETOOLONG:
-		return ERROR_FILENAME_EXCED_RANGE;
-	case ENOSPC:
-	case EDQUOT:
-		return ERROR_DISK_FULL;
-	case EIO:
-		return ERROR_IO_DEVICE;
-	case ETXTBSY:
-		return ERROR_SHARING_VIOLATION;
-	default:
-		return ERROR_GEN_FAILURE;
-	}
 }

@@ -5,17 +5,30 @@
  *
  * Files:
  *   ce_handles.c  handle table, CloseHandle, DuplicateHandle,
- *                 GetLastError/SetLastError, GetCurrentProcess
+ *                 GetLastError/SetLastError, GetCurrentProcess, the fork
+ *                 guard
  *   ce_mapping.c  CreateFileMapping, OpenFileMapping, object names,
  *                 the kernel open
  *   ce_views.c    MapViewOfFile(Ex), UnmapViewOfFile, FlushViewOfFile,
  *                 GetSystemInfo
  *   ce_file.c     CreateFileForMapping
+ *   ce_tables.c   access masks and page protections -> rights, errno ->
+ *                 Win32 errors: every translation table
  *
- * Locks: ce_handles.c has one mutex for the handle table, ce_views.c one
- * for the view table.  Neither is ever taken while holding the other, and
- * no system call that can block for long (mmap of a file, msync, open)
- * runs under either, except munmap() in UnmapViewOfFile.
+ * The layer reaches the module only through the native API (namedshm.h):
+ * namedshm_open_with(), namedshm_dup(), namedshm_stat().
+ *
+ * Locks, outermost first:
+ *   fork guard    a reader-writer lock: every section that makes a
+ *                 descriptor and records it in the handle table, or
+ *                 unrecords one and closes it, holds it shared; fork()
+ *                 holds it exclusively (pthread_atfork), see ce_handles.c.
+ *   table lock    ce_handles.c's mutex for the handle table
+ *   view lock     ce_views.c's mutex for the view table
+ * The table and view locks are never held together, and no system call
+ * that can block for long (mmap of a file, msync, open) runs under either,
+ * except munmap() in UnmapViewOfFile.  Opening files (CreateFileForMapping)
+ * does run under the shared fork guard, which only delays fork().
  */
 #ifndef CE_INTERNAL_H
 #define CE_INTERNAL_H
@@ -75,6 +88,11 @@ HANDLE ce_handle_add(enum ce_kind kind, int fd, unsigned int rights,
 bool ce_handle_get(HANDLE h, enum ce_kind kind, struct ce_ref *ref);
 void ce_handle_put(const struct ce_ref *ref);
 
+#ifdef NAMEDSHM_TEST_HOOKS
+/* Test builds only (host checks): live slots that hold descriptor @fd. */
+unsigned int ce_handle_fd_records(int fd);
+#endif
+
 /*
  * Rights of a mapping handle opened with the access mask @access
  * (OpenFileMapping, DuplicateHandle): FILE_MAP_READ or FILE_MAP_COPY give
@@ -83,28 +101,50 @@ void ce_handle_put(const struct ce_ref *ref);
  */
 unsigned int ce_mapping_rights(DWORD access);
 
+/* Rights of a file handle opened with the access mask @access. */
+unsigned int ce_file_rights(DWORD access);
+
+/* Rights of flProtect's page protection @page; false if it is not one. */
+bool ce_page_rights(DWORD page, unsigned int *rights);
+
+/* What failed, for the few errno values whose Win32 error depends on it. */
+enum ce_err_context {
+	CE_ERR_DEFAULT = 0, /* the device, mmap(), descriptors */
+	CE_ERR_CREATE,	    /* creating an object (ENOSPC: a quota, 8) */
+	CE_ERR_FILE_GROW,   /* extending a file (ftruncate) */
+	CE_ERR_FILE_OPEN,   /* opening a file (ENOENT is not handled) */
+	CE_ERR_VIEW_AT,	    /* mmap() at a requested base */
+	CE_ERR_FLUSH,	    /* msync() */
+};
+
+/* Win32 error for @err in @ctx (ce_tables.c). */
+DWORD ce_error(enum ce_err_context ctx, int err);
+
 /* Win32 error for an errno from the device or from mmap(). */
 DWORD ce_error_from_errno(int err);
+
+/*
+ * The fork guard: hold it (shared) across making a descriptor and
+ * recording it in the handle table, and across unrecording one and
+ * closing it, so that fork() never copies a descriptor the child's table
+ * does not know.  Nests within a thread.  Cheap: an uncontended rwlock.
+ */
+void ce_fork_guard_enter(void);
+void ce_fork_guard_leave(void);
 
 /* Permission bits of the namedshm regions the layer creates. */
 mode_t ce_object_mode(void);
 
 /*
- * NAMEDSHM_IOC_OPEN on the library's device descriptor.  @name NULL with
- * @len 0: unnamed.  Returns the handle fd, or -1 with errno; @created
- * (may be NULL) tells whether this call made the region, @size (may be
- * NULL) receives its size.
+ * Open or create a region through namedshm_open_with(), with the layer's
+ * object mode.  @name NULL or @len 0: unnamed.  @backing_fd is used with
+ * NAMEDSHM_OPEN_BACKING_FD only.  Returns the handle fd, or -1 with errno;
+ * @created (may be NULL) tells whether this call made the region,
+ * @real_size (may be NULL) receives its size.
  */
 int ce_kernel_open(const char *name, size_t len, unsigned int flags,
 		   uint64_t size, int backing_fd, bool *created,
 		   uint64_t *real_size);
-
-/*
- * Open the object behind the namedshm handle @fd again, by its name,
- * read-only (close-on-exec unless @inherit).  Returns the new fd, or -1
- * (errno ENOENT for an unnamed object).
- */
-int ce_kernel_reopen_readonly(int fd, bool inherit);
 
 /*
  * Reopen the regular file behind @fd read-only through /proc/self/fd.

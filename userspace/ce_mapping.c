@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,9 +46,14 @@
 /* -1 until first use, then the mode objects are created with. */
 static _Atomic int object_mode = -1;
 
+/*
+ * secure_getenv(): in a set-user-ID or set-group-ID program (or one with
+ * file capabilities) the variable comes from the caller, who must not
+ * widen the objects the program creates.  It is ignored there.
+ */
 static int initial_object_mode(void)
 {
-	const char *env = getenv("NAMEDSHM_CE_MODE");
+	const char *env = secure_getenv("NAMEDSHM_CE_MODE");
 	char *end;
 	long v;
 
@@ -191,61 +195,29 @@ int ce_kernel_open(const char *name, size_t len, unsigned int flags,
 		   uint64_t size, int backing_fd, bool *created,
 		   uint64_t *real_size)
 {
-	struct namedshm_open args;
-	long fd;
+	NAMEDSHM_OPTS(namedshm_open_opts, opts, .flags = flags,
+		      .mode = ce_object_mode(), .size = size,
+		      .backing_fd = backing_fd);
+	int fd;
 
-	memset(&args, 0, sizeof(args));
-	args.argsz = sizeof(args);
-	args.flags = flags;
-	args.name = len ? (uintptr_t)name : 0;
-	args.name_len = (uint32_t)len;
-	args.mode = (uint32_t)ce_object_mode();
-	args.size = size;
-	args.backing_fd = backing_fd >= 0 ? (uint32_t)backing_fd : 0;
-	fd = namedshm__dev_ioctl(NAMEDSHM_IOC_OPEN, &args);
+	fd = namedshm_open_with(len ? name : NULL, len, &opts);
 	if (fd < 0)
 		return -1;
 	if (created)
-		*created = args.status == NAMEDSHM_STATUS_CREATED;
+		*created = opts.created;
 	if (real_size)
-		*real_size = args.size;
-	return (int)fd;
+		*real_size = opts.real_size;
+	return fd;
 }
 
 /* NAMEDSHM_REGION_* flags of the region behind @fd, or 0 on error. */
 static uint32_t region_flags(int fd)
 {
-	struct namedshm_region_info info;
+	struct namedshm_stat st;
 
-	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	if (ioctl(fd, NAMEDSHM_IOC_REGION_INFO, &info) < 0)
+	if (namedshm_stat(fd, &st))
 		return 0;
-	return info.flags;
-}
-
-int ce_kernel_reopen_readonly(int fd, bool inherit)
-{
-	struct namedshm_region_info info;
-	char name[NAMEDSHM_NAME_MAX];
-
-	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	info.name = (uintptr_t)name;
-	info.name_len = sizeof(name);
-	if (ioctl(fd, NAMEDSHM_IOC_REGION_INFO, &info) < 0)
-		return -1;
-	if (!info.name_len || info.name_len > sizeof(name)) {
-		errno = ENOENT;
-		return -1;
-	}
-	/*
-	 * @fd keeps the region, and so its name, alive: the name finds this
-	 * very region.
-	 */
-	return ce_kernel_open(name, info.name_len,
-			      inherit ? NAMEDSHM_OPEN_NOCLOEXEC : 0, 0, -1,
-			      NULL, NULL);
+	return st.flags;
 }
 
 int ce_file_reopen_readonly(int fd, bool inherit)
@@ -297,24 +269,9 @@ static DWORD parse_protect(DWORD prot, unsigned int *rights, bool *reserve,
 	if ((sec & SEC_NOCACHE) && (sec & SEC_WRITECOMBINE))
 		return ERROR_INVALID_PARAMETER;
 
-	switch (page) {
-	case PAGE_READONLY:
-	case PAGE_WRITECOPY:
-		*rights = CE_R;
-		break;
-	case PAGE_READWRITE:
-		*rights = CE_R | CE_W;
-		break;
-	case PAGE_EXECUTE_READ:
-	case PAGE_EXECUTE_WRITECOPY:
-		*rights = CE_R | CE_X;
-		break;
-	case PAGE_EXECUTE_READWRITE:
-		*rights = CE_R | CE_W | CE_X;
-		break;
-	default: /* NOACCESS, EXECUTE, 0, or several */
+	/* NOACCESS, EXECUTE, 0, or several: 87 (table in ce_tables.c). */
+	if (!ce_page_rights(page, rights))
 		return ERROR_INVALID_PARAMETER;
-	}
 	*reserve = sec & SEC_RESERVE;
 	return 0;
 }
@@ -351,25 +308,13 @@ static DWORD grow_file(int fd, uint64_t size)
 		return ERROR_DISK_FULL;
 	if (ftruncate(fd, (off_t)size) == 0)
 		return 0;
-	switch (errno) {
-	case EFBIG:
-	case ENOSPC:
-	case EDQUOT:
-		return ERROR_DISK_FULL;
-	case EACCES:
-	case EPERM:
-	case EROFS:
-	case ETXTBSY:
-		return ERROR_ACCESS_DENIED;
-	default:
-		return ce_error_from_errno(errno);
-	}
+	return ce_error(CE_ERR_FILE_GROW, errno);
 }
 
 /* The common part of CreateFileMappingA/W, after the name checks. */
-static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
-			     DWORD prot, DWORD size_hi, DWORD size_lo,
-			     const char *kname, size_t klen)
+static HANDLE create_mapping_guarded(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
+				     DWORD prot, DWORD size_hi, DWORD size_lo,
+				     const char *kname, size_t klen)
 {
 	uint64_t size = ((uint64_t)size_hi << 32) | size_lo;
 	bool inherit = sa && sa->bInheritHandle;
@@ -446,33 +391,16 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 	if (file)
 		kflags |= NAMEDSHM_OPEN_BACKING_FD;
 
+	/*
+	 * The file grows only once this call has created the object: a call
+	 * that fails, or that opens an existing object, leaves it alone.  The
+	 * module maps the file as it is and does not look at its size, so
+	 * growing afterwards is fine; until then, a view of the new object
+	 * past the old end of file would raise SIGBUS.  Should the growing
+	 * fail, closing our only handle removes the object again (unless
+	 * someone opened it by name in between: then it stays, shorter).
+	 */
 	for (tries = 0; tries < 100; tries++) {
-		if (grow && klen) {
-			/* The file grows only if this call creates the object. */
-			fd = ce_kernel_open(kname, klen,
-					    kflags & (NAMEDSHM_OPEN_WRITE |
-						      NAMEDSHM_OPEN_NOCLOEXEC),
-					    0, -1, NULL, &real_size);
-			if (fd >= 0)
-				break;
-			if (errno == EACCES && (kflags & NAMEDSHM_OPEN_WRITE)) {
-				fd = open_existing_readonly(kname, klen, kflags,
-							    &real_size);
-				if (fd >= 0) {
-					rights &= ~CE_W;
-					break;
-				}
-			}
-			if (errno != ENOENT) {
-				err = ce_error_from_errno(errno);
-				goto out;
-			}
-		}
-		if (grow) {
-			err = grow_file(fref.fd, size);
-			if (err)
-				goto out;
-		}
 		fd = ce_kernel_open(kname, klen, kflags, size, backing,
 				    &created, &real_size);
 		if (fd >= 0)
@@ -487,18 +415,19 @@ static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 			if (errno == ENOENT)
 				continue;
 		}
-		/*
-		 * The module's ENOSPC is a quota (max_regions, max_user_bytes
-		 * and the like): the commitment cannot be made, as Windows
-		 * says when the pagefile cannot back a section.
-		 */
-		err = errno == ENOSPC ? ERROR_NOT_ENOUGH_MEMORY :
-					ce_error_from_errno(errno);
+		err = ce_error(CE_ERR_CREATE, errno);
 		goto out;
 	}
 	if (fd < 0) {
 		err = ERROR_GEN_FAILURE; /* the name kept coming and going */
 		goto out;
+	}
+	if (grow && created) {
+		err = grow_file(fref.fd, size);
+		if (err) {
+			close(fd);
+			goto out;
+		}
 	}
 
 	h = ce_handle_add(CE_KIND_MAPPING, fd, rights,
@@ -525,6 +454,24 @@ out:
 	}
 	ce_set_error(err);
 	return NULL;
+}
+
+/*
+ * Under the fork guard: the kernel's descriptor, and a read-only backing
+ * descriptor while it lives, are never copied by a fork() before the
+ * handle table records (or we close) them.
+ */
+static HANDLE create_mapping(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
+			     DWORD prot, DWORD size_hi, DWORD size_lo,
+			     const char *kname, size_t klen)
+{
+	HANDLE h;
+
+	ce_fork_guard_enter();
+	h = create_mapping_guarded(hFile, sa, prot, size_hi, size_lo, kname,
+				   klen);
+	ce_fork_guard_leave();
+	return h;
 }
 
 NAMEDSHM_EXPORT HANDLE WINAPI
@@ -588,6 +535,7 @@ static HANDLE open_mapping(DWORD access, BOOL inherit, const char *kname,
 		kflags |= NAMEDSHM_OPEN_WRITE;
 	if (inherit)
 		kflags |= NAMEDSHM_OPEN_NOCLOEXEC;
+	ce_fork_guard_enter(); /* from the kernel open to the handle table */
 	fd = ce_kernel_open(kname, klen, kflags, 0, -1, NULL, &size);
 	if (fd < 0 && errno == EACCES && (kflags & NAMEDSHM_OPEN_WRITE)) {
 		/* If it went away meanwhile, it is just missing now (2). */
@@ -596,6 +544,7 @@ static HANDLE open_mapping(DWORD access, BOOL inherit, const char *kname,
 			rights &= ~CE_W;
 	}
 	if (fd < 0) {
+		ce_fork_guard_leave();
 		ce_set_error(ce_error_from_errno(errno));
 		return NULL;
 	}
@@ -603,6 +552,7 @@ static HANDLE open_mapping(DWORD access, BOOL inherit, const char *kname,
 			  (region_flags(fd) & NAMEDSHM_REGION_FILE) != 0, size);
 	if (!h)
 		close(fd);
+	ce_fork_guard_leave();
 	return h;
 }
 

@@ -243,8 +243,13 @@ NAMEDSHM_EXPORT LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject,
 		len = 0;
 	else
 		len = dwNumberOfBytesToMap;
-	if (!len || len > SIZE_MAX - pg) {
-		err = ERROR_ACCESS_DENIED;
+	if (!len) {
+		err = ERROR_ACCESS_DENIED; /* past the end of the object */
+		goto out;
+	}
+	if (len > SIZE_MAX - pg) {
+		/* More than the address space holds (32-bit): as Windows. */
+		err = ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
 	}
 	plen = ((size_t)len + pg - 1) & ~(pg - 1);
@@ -264,11 +269,7 @@ NAMEDSHM_EXPORT LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject,
 		}
 		if (p == MAP_FAILED) {
 			/* Occupied (EEXIST) or not a usable address at all. */
-			if (errno == EEXIST || errno == ENOMEM ||
-			    errno == EINVAL)
-				err = ERROR_INVALID_ADDRESS;
-			else
-				err = ce_error_from_errno(errno);
+			err = ce_error(CE_ERR_VIEW_AT, errno);
 			goto out;
 		}
 	} else {
@@ -355,8 +356,7 @@ NAMEDSHM_EXPORT BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress,
 	 * whatever is mapped there now, which is harmless.
 	 */
 	if (msync((void *)start, end - start, MS_SYNC)) {
-		ce_set_error(errno == ENOMEM ? ERROR_INVALID_ADDRESS :
-					       ce_error_from_errno(errno));
+		ce_set_error(ce_error(CE_ERR_FLUSH, errno));
 		return FALSE;
 	}
 	return TRUE;

@@ -13,6 +13,7 @@
 
 static_assert(NAMEDSHM_NAME_MAX < UINT32_MAX, "name_len is a __u32");
 static_assert(sizeof(struct namedshm_open) % 8 == 0, "uapi layout");
+static_assert(sizeof(off_t) == 8, "build with -D_FILE_OFFSET_BITS=64");
 
 static int fail(int err)
 {
@@ -20,9 +21,9 @@ static int fail(int err)
 	return -1;
 }
 
-/* Checks shared by both open calls, then the ioctl. */
+/* Checks shared by the open calls, then the ioctl. */
 static int open_region(const void *name, size_t len, unsigned int flags,
-		       mode_t mode, uint64_t size,
+		       mode_t mode, uint64_t size, int backing_fd,
 		       struct namedshm_result *res)
 {
 	struct namedshm_open args;
@@ -32,6 +33,9 @@ static int open_region(const void *name, size_t len, unsigned int flags,
 	if (mode & ~(mode_t)0777)
 		return fail(EINVAL);
 	if ((flags & NAMEDSHM_OPEN_EXCL) && !(flags & NAMEDSHM_OPEN_CREATE))
+		return fail(EINVAL);
+	/* Never let an unset descriptor (0: stdin) become the backing file. */
+	if ((flags & NAMEDSHM_OPEN_BACKING_FD) && backing_fd < 0)
 		return fail(EINVAL);
 	if (!name) {
 		if (len || !(flags & NAMEDSHM_OPEN_CREATE))
@@ -53,6 +57,8 @@ static int open_region(const void *name, size_t len, unsigned int flags,
 	args.name_len = (uint32_t)len;
 	args.mode = (uint32_t)mode;
 	args.size = size;
+	if (flags & NAMEDSHM_OPEN_BACKING_FD)
+		args.backing_fd = (uint32_t)backing_fd;
 
 	fd = namedshm__dev_ioctl(NAMEDSHM_IOC_OPEN, &args);
 	if (fd < 0)
@@ -90,7 +96,7 @@ NAMEDSHM_EXPORT int namedshm_open(const char *name, int oflag, mode_t mode,
 	/* "" gives a non-NULL name of length 0: EINVAL, not unnamed. */
 	if (name)
 		len = strnlen(name, NAMEDSHM_NAME_MAX + 1);
-	return open_region(name, len, flags, mode, size, NULL);
+	return open_region(name, len, flags, mode, size, -1, NULL);
 }
 
 NAMEDSHM_EXPORT int namedshm_open_ex(const void *name, size_t name_len,
@@ -98,7 +104,63 @@ NAMEDSHM_EXPORT int namedshm_open_ex(const void *name, size_t name_len,
 				     uint64_t size,
 				     struct namedshm_result *res)
 {
-	return open_region(name, name_len, flags, mode, size, res);
+	/* No descriptor to pass: see namedshm_open_with(). */
+	if (flags & NAMEDSHM_OPEN_BACKING_FD)
+		return fail(EINVAL);
+	return open_region(name, name_len, flags, mode, size, -1, res);
+}
+
+/* End of member @m of struct namedshm_open_opts. */
+#define OPTS_END(m)                                   \
+	(offsetof(struct namedshm_open_opts, m) +     \
+	 sizeof(((struct namedshm_open_opts *)0)->m))
+/* Does the caller's @sz cover member @m? */
+#define OPTS_HAS(o, m) ((o)->sz >= OPTS_END(m))
+#define OPTS_GET(o, m, dflt) (OPTS_HAS(o, m) ? (o)->m : (dflt))
+
+NAMEDSHM_EXPORT int namedshm_open_with(const void *name, size_t name_len,
+				       struct namedshm_open_opts *opts)
+{
+	const size_t known = OPTS_END(real_size);
+	struct namedshm_result res;
+	unsigned int flags;
+	int fd;
+
+	if (!opts || !OPTS_HAS(opts, flags))
+		return fail(EINVAL);
+	/* A newer caller's options this library does not know must be 0. */
+	if (opts->sz > known) {
+		const unsigned char *p = (const unsigned char *)opts;
+
+		for (size_t i = known; i < opts->sz; i++)
+			if (p[i])
+				return fail(E2BIG);
+	}
+	flags = opts->flags;
+	if ((flags & NAMEDSHM_OPEN_BACKING_FD) && !OPTS_HAS(opts, backing_fd))
+		return fail(EINVAL);
+	fd = open_region(name, name_len, flags, OPTS_GET(opts, mode, 0),
+			 OPTS_GET(opts, size, 0),
+			 OPTS_GET(opts, backing_fd, -1), &res);
+	if (fd < 0)
+		return -1;
+	if (OPTS_HAS(opts, created))
+		opts->created = res.created;
+	if (OPTS_HAS(opts, real_size))
+		opts->real_size = res.size;
+	return fd;
+}
+
+NAMEDSHM_EXPORT int namedshm_dup(int fd, unsigned int flags)
+{
+	struct namedshm_dup args;
+
+	if (flags & ~(unsigned int)NAMEDSHM_DUP_FLAGS_MASK)
+		return fail(EINVAL);
+	memset(&args, 0, sizeof(args));
+	args.argsz = sizeof(args);
+	args.flags = flags;
+	return ioctl(fd, NAMEDSHM_IOC_DUP, &args);
 }
 
 NAMEDSHM_EXPORT int namedshm_stat(int fd, struct namedshm_stat *st)
