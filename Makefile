@@ -58,22 +58,51 @@ tests: harness lib
 			KHDR_INCLUDES="-I$(CURDIR)/include -I$(CURDIR)/include/uapi" \
 			NAMEDSHM_LIB=$(BUILD)/userspace || exit 1; \
 	done
+	@# The CE / Win32 layer's own tests (userspace/test), for the VM too.
+	$(MAKE) -C userspace/test O=$(BUILD)/selftests LIB=$(BUILD)/userspace \
+		KSFT_HARNESS_DIR=$$(cat $(BUILD)/.harness-dir)
 
 # Examples link statically against libnamedshm.a so they run in the VM.
 EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file
+# Written as for Windows (<windows.h>, <tchar.h>, _tmain): built unchanged
+# through the Win32 include directory, ANSI and UNICODE, as C and C++.
+WIN32_EXAMPLES := $(foreach p,win32-writer win32-reader,\
+	$(foreach v,ansi-c unicode-c ansi-cxx unicode-cxx,$(p)-$(v)))
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
 	-I$(CURDIR)/include -I$(CURDIR)/include/uapi
 
-examples: lib $(patsubst %,$(BUILD)/examples/%,$(EXAMPLES))
+examples: lib $(patsubst %,$(BUILD)/examples/%,$(EXAMPLES) $(WIN32_EXAMPLES))
 
 $(BUILD)/examples/%: examples/%.c examples/*.h include/*.h \
 		$(BUILD)/userspace/libnamedshm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(EXAMPLE_CFLAGS) $< -L$(BUILD)/userspace -l:libnamedshm.a \
-		-pthread -o $@
+	$(CC) $(EXAMPLE_CFLAGS) $< -L$(BUILD)/userspace \
+		-l:libnamedshm-win32.a -pthread -o $@
 	@# CE examples must also build as UNICODE programs.
 	@case $< in examples/ce-*) \
 		$(CC) $(EXAMPLE_CFLAGS) -DUNICODE -fsyntax-only $< ;; esac
+
+W32_EX_FLAGS := -Wall -Wextra -Werror -O2 -static -I$(CURDIR)/include/win32 \
+	-I$(CURDIR)/include -I$(CURDIR)/include/uapi
+W32_EX_LIBS := -L$(BUILD)/userspace -l:libnamedshm-win32main.a \
+	-l:libnamedshm-win32.a -pthread
+W32_UNICODE := -DUNICODE -D_UNICODE -fshort-wchar
+W32_EX_DEPS = examples/win32-board.h include/*.h include/win32/*.h \
+	$(BUILD)/userspace/libnamedshm-win32.a
+
+$(BUILD)/examples/%-ansi-c: examples/%.c $(W32_EX_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(W32_EX_FLAGS) $< $(W32_EX_LIBS) -o $@
+$(BUILD)/examples/%-unicode-c: examples/%.c $(W32_EX_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(W32_EX_FLAGS) $(W32_UNICODE) $< $(W32_EX_LIBS) -o $@
+$(BUILD)/examples/%-ansi-cxx: examples/%.c $(W32_EX_DEPS)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++11 $(W32_EX_FLAGS) -x c++ $< -x none $(W32_EX_LIBS) -o $@
+$(BUILD)/examples/%-unicode-cxx: examples/%.c $(W32_EX_DEPS)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++11 $(W32_EX_FLAGS) $(W32_UNICODE) -x c++ $< -x none \
+		$(W32_EX_LIBS) -o $@
 
 check:
 	bash scripts/check

@@ -9,11 +9,14 @@
  * win32-mapping-semantics.md; userspace/PORTING.md lists what differs
  * from Windows CE and from desktop Windows.
  *
- * Types have the sizes Windows gives them (DWORD is 32 bits, WCHAR is a
- * 16-bit char16_t, HANDLE is a pointer).  Constants have Windows' values.
- * The unsuffixed function names follow UNICODE as <windows.h> does:
- * define UNICODE before including this header to get the ...W functions,
- * TCHAR = WCHAR and TEXT("x") = u"x".
+ * Types have the sizes Windows gives them (DWORD is 32 bits, WCHAR is 16
+ * bits, HANDLE is a pointer).  Constants have Windows' values.  WCHAR is
+ * wchar_t when the compiler's wchar_t has 16 bits (-fshort-wchar), so
+ * that L"x" and L'x' are WCHAR literals as on Windows; otherwise it is
+ * char16_t and the literals are u"x" and u'x'.  The unsuffixed function
+ * names follow UNICODE as <windows.h> does: define UNICODE before
+ * including this header to get the ...W functions, TCHAR = WCHAR and
+ * TEXT("x") = a WCHAR literal.
  *
  * Every function is thread-safe.  GetLastError() is per thread.
  */
@@ -56,7 +59,14 @@ typedef const void *LPCVOID;
 typedef DWORD *PDWORD, *LPDWORD;
 typedef BOOL *PBOOL, *LPBOOL;
 typedef char CHAR;
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+/* -fshort-wchar: wchar_t is Windows' 16-bit WCHAR. */
+typedef wchar_t WCHAR;
+#define __CEMAPPING_WTEXT(s) L##s
+#else
 typedef char16_t WCHAR;
+#define __CEMAPPING_WTEXT(s) u##s
+#endif
 typedef CHAR *PSTR, *LPSTR;
 typedef const CHAR *PCSTR, *LPCSTR;
 typedef WCHAR *PWSTR, *LPWSTR;
@@ -64,7 +74,7 @@ typedef const WCHAR *PCWSTR, *LPCWSTR;
 
 #ifdef UNICODE
 typedef WCHAR TCHAR;
-#define __CEMAPPING_TEXT(s) u##s
+#define __CEMAPPING_TEXT(s) __CEMAPPING_WTEXT(s)
 #else
 typedef CHAR TCHAR;
 #define __CEMAPPING_TEXT(s) s
@@ -177,6 +187,8 @@ typedef struct _SYSTEM_INFO {
 #define SEC_NOCACHE 0x10000000
 #define SEC_WRITECOMBINE 0x40000000
 #define SEC_LARGE_PAGES 0x80000000U
+/* SEC_IMAGE | SEC_NOCACHE: fails with 193 like SEC_IMAGE (no images here) */
+#define SEC_IMAGE_NO_EXECUTE 0x11000000
 
 /* ---- Access rights: MapViewOfFile, OpenFileMapping, DuplicateHandle ----- */
 #define FILE_MAP_COPY 0x0001
@@ -201,12 +213,58 @@ typedef struct _SYSTEM_INFO {
 #define OPEN_ALWAYS 4
 #define TRUNCATE_EXISTING 5
 
+/*
+ * dwFlagsAndAttributes: every FILE_ATTRIBUTE_*, FILE_FLAG_* and SECURITY_*
+ * value of Windows and CE is accepted and ignored (PORTING.md).
+ */
 #define FILE_ATTRIBUTE_READONLY 0x00000001
 #define FILE_ATTRIBUTE_HIDDEN 0x00000002
 #define FILE_ATTRIBUTE_SYSTEM 0x00000004
+#define FILE_ATTRIBUTE_DIRECTORY 0x00000010
 #define FILE_ATTRIBUTE_ARCHIVE 0x00000020
+#define FILE_ATTRIBUTE_DEVICE 0x00000040
 #define FILE_ATTRIBUTE_NORMAL 0x00000080
 #define FILE_ATTRIBUTE_TEMPORARY 0x00000100
+#define FILE_ATTRIBUTE_SPARSE_FILE 0x00000200
+#define FILE_ATTRIBUTE_REPARSE_POINT 0x00000400
+#define FILE_ATTRIBUTE_COMPRESSED 0x00000800
+#define FILE_ATTRIBUTE_OFFLINE 0x00001000
+#define FILE_ATTRIBUTE_NOT_CONTENT_INDEXED 0x00002000
+#define FILE_ATTRIBUTE_ENCRYPTED 0x00004000
+#define FILE_ATTRIBUTE_INTEGRITY_STREAM 0x00008000
+#define FILE_ATTRIBUTE_VIRTUAL 0x00010000
+#define FILE_ATTRIBUTE_NO_SCRUB_DATA 0x00020000
+#define FILE_ATTRIBUTE_EA 0x00040000
+#define FILE_ATTRIBUTE_RECALL_ON_OPEN 0x00040000
+#define FILE_ATTRIBUTE_PINNED 0x00080000
+#define FILE_ATTRIBUTE_UNPINNED 0x00100000
+#define FILE_ATTRIBUTE_RECALL_ON_DATA_ACCESS 0x00400000
+/* Windows CE */
+#define FILE_ATTRIBUTE_INROM 0x00000040
+#define FILE_ATTRIBUTE_ROMSTATICREF 0x00001000
+#define FILE_ATTRIBUTE_ROMMODULE 0x00002000
+
+#define FILE_FLAG_WRITE_THROUGH 0x80000000U
+#define FILE_FLAG_OVERLAPPED 0x40000000
+#define FILE_FLAG_NO_BUFFERING 0x20000000
+#define FILE_FLAG_RANDOM_ACCESS 0x10000000
+#define FILE_FLAG_SEQUENTIAL_SCAN 0x08000000
+#define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
+#define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
+#define FILE_FLAG_POSIX_SEMANTICS 0x01000000
+#define FILE_FLAG_SESSION_AWARE 0x00800000
+#define FILE_FLAG_OPEN_REPARSE_POINT 0x00200000
+#define FILE_FLAG_OPEN_NO_RECALL 0x00100000
+#define FILE_FLAG_FIRST_PIPE_INSTANCE 0x00080000
+#define FILE_FLAG_OPEN_REQUIRING_OPLOCK 0x00040000
+
+#define SECURITY_ANONYMOUS 0x00000000
+#define SECURITY_IDENTIFICATION 0x00010000
+#define SECURITY_IMPERSONATION 0x00020000
+#define SECURITY_DELEGATION 0x00030000
+#define SECURITY_CONTEXT_TRACKING 0x00040000
+#define SECURITY_EFFECTIVE_ONLY 0x00080000
+#define SECURITY_SQOS_PRESENT 0x00100000
 
 /* ---- DuplicateHandle dwOptions ----------------------------------------- */
 #define DUPLICATE_CLOSE_SOURCE 0x00000001

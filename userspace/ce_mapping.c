@@ -241,32 +241,51 @@ int ce_file_reopen_readonly(int fd, bool inherit)
 }
 
 /*
- * flProtect: one page protection plus section attributes.  Returns 0 and
- * the handle's rights and whether SEC_RESERVE and SEC_LARGE_PAGES were
- * given, or a Win32 error.
+ * flProtect: one page protection plus section attributes, for a
+ * pagefile-backed object or (@file) a file-backed one.  Returns 0 and the
+ * handle's rights and whether SEC_RESERVE and SEC_LARGE_PAGES were given,
+ * or a Win32 error.  The SEC_* rules are Windows', row for row of Wine's
+ * test_CreateFileMapping table (userspace/test/ce_sec_flags.c):
+ *   - SEC_IMAGE (also SEC_IMAGE_NO_EXECUTE = SEC_IMAGE | SEC_NOCACHE) with
+ *     SEC_RESERVE, SEC_COMMIT, SEC_FILE, SEC_LARGE_PAGES or
+ *     SEC_WRITECOMBINE: 87; otherwise 193, as Windows for anything that is
+ *     not an executable image (the layer has no image loader);
+ *   - SEC_FILE is never valid in flProtect (87), nor SEC_RESERVE with
+ *     SEC_COMMIT;
+ *   - SEC_NOCACHE, SEC_WRITECOMBINE and SEC_LARGE_PAGES only with
+ *     SEC_RESERVE or SEC_COMMIT, SEC_NOCACHE not with SEC_WRITECOMBINE;
+ *   - SEC_LARGE_PAGES only as SEC_COMMIT | SEC_LARGE_PAGES on a
+ *     pagefile-backed object (87 with SEC_RESERVE and for files).
  */
-static DWORD parse_protect(DWORD prot, unsigned int *rights, bool *reserve,
-			   bool *large)
+static DWORD parse_protect(DWORD prot, bool file, unsigned int *rights,
+			   bool *reserve, bool *large)
 {
 	const DWORD sec_known = SEC_FILE | SEC_IMAGE | SEC_RESERVE |
 				SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE |
 				SEC_LARGE_PAGES;
+	const DWORD commit = SEC_RESERVE | SEC_COMMIT;
 	DWORD page = prot & 0xFF, sec = prot & ~(DWORD)0xFF;
 
-	/* SEC_LARGE_PAGES: huge pages where the kernel has them. */
-	*large = sec & SEC_LARGE_PAGES;
-	sec &= ~(DWORD)SEC_LARGE_PAGES;
 	if (sec & ~sec_known)
 		return ERROR_INVALID_PARAMETER; /* PAGE_GUARD and the like */
-	if (sec & SEC_IMAGE)
+	if (sec & SEC_IMAGE) {
+		if (sec & (commit | SEC_FILE | SEC_LARGE_PAGES |
+			   SEC_WRITECOMBINE))
+			return ERROR_INVALID_PARAMETER;
 		return ERROR_BAD_EXE_FORMAT;
-	if ((sec & SEC_RESERVE) && (sec & SEC_COMMIT))
+	}
+	if (sec & SEC_FILE)
 		return ERROR_INVALID_PARAMETER;
-	/* SEC_FILE, SEC_NOCACHE, SEC_WRITECOMBINE only as modifiers. */
-	if ((sec & (SEC_FILE | SEC_NOCACHE | SEC_WRITECOMBINE)) &&
-	    !(sec & (SEC_RESERVE | SEC_COMMIT)))
+	if ((sec & commit) == commit)
+		return ERROR_INVALID_PARAMETER;
+	if ((sec & (SEC_NOCACHE | SEC_WRITECOMBINE | SEC_LARGE_PAGES)) &&
+	    !(sec & commit))
 		return ERROR_INVALID_PARAMETER;
 	if ((sec & SEC_NOCACHE) && (sec & SEC_WRITECOMBINE))
+		return ERROR_INVALID_PARAMETER;
+	/* SEC_LARGE_PAGES: huge pages where the kernel has them. */
+	*large = sec & SEC_LARGE_PAGES;
+	if (*large && (file || (sec & SEC_RESERVE)))
 		return ERROR_INVALID_PARAMETER;
 
 	/* NOACCESS, EXECUTE, 0, or several: 87 (table in ce_tables.c). */
@@ -327,7 +346,7 @@ static HANDLE create_mapping_guarded(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 	DWORD err;
 	HANDLE h;
 
-	err = parse_protect(prot, &rights, &reserve, &large);
+	err = parse_protect(prot, file, &rights, &reserve, &large);
 	if (err) {
 		ce_set_error(err);
 		return NULL;
