@@ -61,14 +61,14 @@ extern "C" {
 #endif
 
 /* Version of the library (not of the kernel ABI, NAMEDSHM_ABI_VERSION). */
-#define NAMEDSHM_VERSION_MAJOR 1
-#define NAMEDSHM_VERSION_MINOR 2
+#define NAMEDSHM_VERSION_MAJOR 2
+#define NAMEDSHM_VERSION_MINOR 0
 #define NAMEDSHM_VERSION_PATCH 0
-#define NAMEDSHM_VERSION_STRING "1.2.0"
+#define NAMEDSHM_VERSION_STRING "2.0.0"
 
 /*
  * ABI of the structures below.  struct namedshm_result, namedshm_stat and
- * namedshm_limits are frozen for the life of soname libnamedshm.so.1: they
+ * namedshm_limits are frozen for the life of soname libnamedshm.so.2: they
  * are passed by pointer with no size, so they can neither grow nor shrink
  * (NAMEDSHM_NAME_MAX, which sizes namedshm_stat.name, is part of kernel ABI
  * version 1 and cannot change either).  Whatever needs more room comes as
