@@ -633,12 +633,22 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	struct vfsmount *mnt = NULL;
 	char fname[64];
 	bool writable;
+	u64 grow = 0;
 	int ret = -ENOMEM;
 
-	/* Nobody maps past the end of a backing file (SIGBUS). */
+	/*
+	 * Nobody maps past the end of a backing file (SIGBUS): it is long
+	 * enough, or this create extends it to the size asked (GROW).
+	 */
 	if (backing &&
-	    size > round_up((u64)i_size_read(file_inode(backing)), PAGE_SIZE))
-		return ERR_PTR(-EINVAL);
+	    size > round_up((u64)i_size_read(file_inode(backing)), PAGE_SIZE)) {
+		if (!(open_flags & NAMEDSHM_OPEN_GROW))
+			return ERR_PTR(-EINVAL);
+		if (open_flags & NAMEDSHM_BACKING_READ_ONLY)
+			return ERR_PTR(-EPERM);
+		grow = size;
+	}
+	size = PAGE_ALIGN(size);
 
 	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
 	spare_user = kzalloc(sizeof(*spare_user), GFP_KERNEL_ACCOUNT);
@@ -672,6 +682,13 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	ret = namedshm_charge(r, spare_user, spare_nsq);
 	if (ret)
 		goto err_ns;
+
+	/* A race lost to another create of the name leaves the file grown. */
+	if (grow) {
+		ret = vfs_truncate(&backing->f_path, grow);
+		if (ret)
+			goto err_uncharge;
+	}
 
 	namedshm_file_name(fname, sizeof(fname), name, len);
 	if (!backing) {
@@ -964,6 +981,9 @@ static long namedshm_ioctl_open(void __user *uarg)
 	     argsz < NAMEDSHM_OPEN_SIZE_VER1 ||
 	     (args.flags & NAMEDSHM_OPEN_HUGE)))
 		return -EINVAL;
+	if ((args.flags & NAMEDSHM_OPEN_GROW) &&
+	    !(args.flags & NAMEDSHM_OPEN_BACKING_FD))
+		return -EINVAL;
 
 	if (!args.name) {
 		/* Unnamed: always a new region, reachable by fd passing only. */
@@ -981,7 +1001,6 @@ static long namedshm_ioctl_open(void __user *uarg)
 		if (args.size > READ_ONCE(max_region_size) ||
 		    args.size > MAX_LFS_FILESIZE - PAGE_SIZE)
 			return -EFBIG;
-		args.size = PAGE_ALIGN(args.size);
 	}
 
 	if (args.name) {

@@ -320,16 +320,6 @@ static int open_existing_readonly(const char *kname, size_t klen,
 	return fd;
 }
 
-/* Make the file @fd at least @size bytes long (ftruncate). */
-static DWORD grow_file(int fd, uint64_t size)
-{
-	if (size > (uint64_t)INT64_MAX)
-		return ERROR_DISK_FULL;
-	if (ftruncate(fd, (off_t)size) == 0)
-		return 0;
-	return ce_error(CE_ERR_FILE_GROW, errno);
-}
-
 /* The common part of CreateFileMappingA/W, after the name checks. */
 static HANDLE create_mapping_guarded(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 				     DWORD prot, DWORD size_hi, DWORD size_lo,
@@ -409,15 +399,13 @@ static HANDLE create_mapping_guarded(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 		kflags |= NAMEDSHM_OPEN_HUGE;
 	if (file)
 		kflags |= NAMEDSHM_OPEN_BACKING_FD;
+	if (grow)
+		kflags |= NAMEDSHM_OPEN_GROW;
 
 	/*
-	 * The file grows only once this call has created the object: a call
-	 * that fails, or that opens an existing object, leaves it alone.  The
-	 * module maps the file as it is and does not look at its size, so
-	 * growing afterwards is fine; until then, a view of the new object
-	 * past the old end of file would raise SIGBUS.  Should the growing
-	 * fail, closing our only handle removes the object again (unless
-	 * someone opened it by name in between: then it stays, shorter).
+	 * The kernel extends the file (NAMEDSHM_OPEN_GROW) only when this
+	 * call creates the object, before anyone can map it: a call that
+	 * fails, or that opens an existing object, leaves the file alone.
 	 */
 	for (tries = 0; tries < 100; tries++) {
 		fd = ce_kernel_open(kname, klen, kflags, size, backing,
@@ -434,21 +422,15 @@ static HANDLE create_mapping_guarded(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 			if (errno == ENOENT)
 				continue;
 		}
-		err = ce_error(CE_ERR_CREATE, errno);
+		err = ce_error(grow && errno != ENOSPC ? CE_ERR_FILE_GROW :
+						       CE_ERR_CREATE,
+			       errno);
 		goto out;
 	}
 	if (fd < 0) {
 		err = ERROR_GEN_FAILURE; /* the name kept coming and going */
 		goto out;
 	}
-	if (grow && created) {
-		err = grow_file(fref.fd, size);
-		if (err) {
-			close(fd);
-			goto out;
-		}
-	}
-
 	h = ce_handle_add(CE_KIND_MAPPING, fd, rights,
 			  (region_flags(fd) & NAMEDSHM_REGION_FILE) != 0,
 			  real_size);

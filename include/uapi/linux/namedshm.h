@@ -42,10 +42,11 @@
 #define NAMEDSHM_OPEN_RESERVE (1U << 4) /* new region: no up-front commit */
 #define NAMEDSHM_OPEN_BACKING_FD (1U << 5) /* new region: map backing_fd */
 #define NAMEDSHM_OPEN_HUGE (1U << 6) /* new region: huge pages if possible */
+#define NAMEDSHM_OPEN_GROW (1U << 7) /* new file region: extend the file */
 #define NAMEDSHM_OPEN_FLAGS_MASK                                           \
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
 	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
-	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE)
+	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE | NAMEDSHM_OPEN_GROW)
 
 /* struct namedshm_open.status */
 #define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
@@ -74,7 +75,13 @@
  *            if NAMEDSHM_OPEN_WRITE is given (EACCES); only regular files
  *            of shmem (memfd, tmpfs), ext2/3/4, XFS and Btrfs may back a
  *            region, anything else is refused with ENODEV; a region
- *            larger than the file rounded up to the page size is EINVAL.
+ *            larger than the file rounded up to the page size is EINVAL,
+ *            unless NAMEDSHM_OPEN_GROW is given: then a call that creates
+ *            the region first extends the file to @size bytes (exactly,
+ *            as the caller, with truncate(2)'s errors; EPERM for a
+ *            region that cannot be written), and a call that opens an
+ *            existing name leaves the file alone (but for a create that
+ *            loses a race for the name, which may leave it extended).
  *            A memfd that could still get new seals is
  *            refused with EBUSY (seal it with F_SEAL_SEAL first; files of
  *            tmpfs and memfds made without MFD_ALLOW_SEALING always are).
