@@ -385,7 +385,13 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 		if (ref.kind == CE_KIND_MAPPING)
 			fd = ce_kernel_reopen_readonly(ref.fd, bInheritHandle);
 		else
-			fd = ce_file_reopen_readonly(ref.fd, bInheritHandle);
+			/*
+			 * A file handle shares its description: that holds
+			 * the share registration (sharemode.h).  The rights
+			 * are the layer's, and CreateFileMapping never hands
+			 * this descriptor to the kernel.
+			 */
+			fd = -1;
 		if (fd < 0)
 			fd = dup_fd(ref.fd, bInheritHandle);
 		if (fd < 0)
