@@ -15,13 +15,16 @@
  * reached it - succeeds only if, against every registration already
  * there on another open file description, the existing access is in the
  * new share mode and the new access is in the existing share mode.  An
- * access of 0 never conflicts and registers nothing.
+ * access of 0 registers nothing and conflicts with no other open.  (The
+ * CE layer's read-write mapping objects also register: they demand
+ * NAMEDSHM_SHARE_WRITE of every later registration, access 0 included,
+ * as Windows' sections do.)
  *
  * Where it lives.  A registration is a set of open-file-description
  * locks (F_OFD_SETLK, shared read locks) on single bytes at the very top
- * of the file's offset range, NAMEDSHM_SHARE_LOCK_BASE and the 5 bytes
- * after it: "has read / write / delete access" and "denies read / write /
- * delete".  The kernel holds them, for every user and namespace that can
+ * of the file's offset range, NAMEDSHM_SHARE_LOCK_BASE and the 6 bytes
+ * after it: "has read / write / delete access", "denies read / write /
+ * delete" and "a read-write mapping object exists".  The kernel holds them, for every user and namespace that can
  * reach the inode, and drops them when the last descriptor of the open
  * file description is closed - by close(), or by the death of the
  * process - so a crashed holder never leaves a file locked.  dup(),
@@ -60,7 +63,7 @@ extern "C" {
 #define NAMEDSHM_SHARE_DELETE 0x4U
 #define NAMEDSHM_SHARE_ALL 0x7U
 
-/* First byte of the registration locks (6 bytes: ..._BASE + 0 .. + 5). */
+/* First byte of the registration locks (7 bytes: ..._BASE + 0 .. + 6). */
 #define NAMEDSHM_SHARE_LOCK_BASE 0x7fffffffffffff00LL
 
 /**
@@ -74,7 +77,7 @@ extern "C" {
  * namedshm_share_unlock() or the last close of that description (process
  * death included).  Registering again on the same description adds to
  * what it holds; a description never conflicts with itself.  With
- * @access 0 nothing is registered and the call always succeeds.
+ * @access 0 nothing is registered: the call only checks (see above).
  *
  * Concurrent conflicting registrations never both succeed; when two race
  * the library backs off and retries, so that one of them normally wins.

@@ -10,6 +10,7 @@
  *	base + 0, 1, 2	the holder has read, write, delete access
  *	base + 3, 4, 5	the holder denies read, write, delete (its share
  *			mode lacks FILE_SHARE_READ, _WRITE, _DELETE)
+ *	base + 6	a read-write mapping object of the file exists
  *
  * A registration is a shared read lock (F_OFD_SETLK, F_RDLCK) on each byte
  * that applies.  Read locks never conflict with each other, so any number
@@ -17,7 +18,10 @@
  * reports whether any other description marks it (a description's own
  * locks never conflict with it).  A new open (access A, share S)
  * conflicts if a byte "denies x" is marked for an x in A, or a byte "has
- * x" for an x not in S.
+ * x" for an x not in S.  A read-write mapping object (or a view of one)
+ * marks only base + 6: as on Windows it demands FILE_SHARE_WRITE of every
+ * later open, even one with access 0 (Wine's test_file_sharing), and
+ * otherwise restricts nothing.
  *
  * Atomicity without a gate.  A gate would be an exclusive lock, which
  * needs a writable descriptor that read-only openers do not have.
@@ -42,7 +46,8 @@
 
 _Static_assert(sizeof(off_t) == 8, "the lock bytes need a 64-bit off_t");
 
-#define SHARE_BYTES 6
+#define SHARE_BYTES 7
+#define MAPPED_WRITE 6
 #define HAS(bit) (bit)	    /* bit: 0 read, 1 write, 2 delete */
 #define DENIES(bit) (3 + (bit))
 
@@ -80,6 +85,11 @@ static int check(int fd, unsigned int access, unsigned int share)
 {
 	int bit, r;
 
+	if (!(share & NAMEDSHM_SHARE_WRITE)) {
+		r = marked(fd, MAPPED_WRITE);
+		if (r)
+			return r < 0 ? -r : ETXTBSY;
+	}
 	if (!access)
 		return 0;
 	for (bit = 0; bit < 3; bit++) {
@@ -186,8 +196,8 @@ NAMEDSHM_EXPORT int namedshm_share_lock(int fd, unsigned int access,
 
 	if (err)
 		return fail(err);
-	if (!access)
-		return 0; /* no access: nothing to register or check */
+	if (!access) /* nothing to register; only a mapping can conflict */
+		return check(fd, access, share) ? fail(ETXTBSY) : 0;
 	for (attempt = 0;; attempt++) {
 		err = mark(fd, access, share);
 		if (!err)
@@ -264,12 +274,12 @@ int ce_share_mapping_fd(int fd, bool writable)
 		return fallback(fd, writable);
 	}
 	/*
-	 * A read-write object counts as an open with write access that
-	 * shares everything: later opens must allow FILE_SHARE_WRITE.  It
-	 * is registered without a check, as on Windows, where the section
+	 * A read-write object demands FILE_SHARE_WRITE of later opens and
+	 * restricts nothing else.  It is registered without a check, as on Windows, where the section
 	 * is made from a handle that already passed one.
 	 */
-	if (writable && lock_op(nfd, F_OFD_SETLK, F_RDLCK, HAS(1), 1) < 0) {
+	if (writable &&
+	    lock_op(nfd, F_OFD_SETLK, F_RDLCK, MAPPED_WRITE, 1) < 0) {
 		close(nfd);
 		return fallback(fd, writable);
 	}
