@@ -24,8 +24,9 @@
  * locks (F_OFD_SETLK, shared read locks) on single bytes at the very top
  * of the file's offset range, NAMEDSHM_SHARE_LOCK_BASE and the 6 bytes
  * after it: "has read / write / delete access", "denies read / write /
- * delete" and "a read-write mapping object exists".  The kernel holds them, for every user and namespace that can
- * reach the inode, and drops them when the last descriptor of the open
+ * delete" and "a read-write mapping object exists".  The kernel holds
+ * them, for every user and namespace that can reach the inode, and drops
+ * them when the last descriptor of the open
  * file description is closed - by close(), or by the death of the
  * process - so a crashed holder never leaves a file locked.  dup(),
  * fork() and SCM_RIGHTS share the description and so the registration.

@@ -11,8 +11,8 @@
  * is of a readable description, which holds the share registration (so
  * GENERIC_WRITE alone needs read permission too, as access 0 always did).
  * dwFlagsAndAttributes and hTemplateFile are ignored.  New files get mode
- * 0666 minus the umask, as open(2) gives them.  The handle is never inherited across exec (the
- * security attributes must be NULL).
+ * 0666 minus the umask, as open(2) gives them.  The handle is never
+ * inherited across exec (the security attributes must be NULL).
  *
  * Dispositions and their results:
  *   CREATE_NEW         new file; an existing one fails with 80

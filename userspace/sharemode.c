@@ -275,8 +275,9 @@ int ce_share_mapping_fd(int fd, bool writable)
 	}
 	/*
 	 * A read-write object demands FILE_SHARE_WRITE of later opens and
-	 * restricts nothing else.  It is registered without a check, as on Windows, where the section
-	 * is made from a handle that already passed one.
+	 * restricts nothing else.  It is registered without a check, as on
+	 * Windows, where the section is made from a handle that already
+	 * passed one.
 	 */
 	if (writable &&
 	    lock_op(nfd, F_OFD_SETLK, F_RDLCK, MAPPED_WRITE, 1) < 0) {
