@@ -55,6 +55,7 @@
 #include <sys/types.h>
 
 #include "linux/namedshm.h"
+#include "namedshm_share.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -152,6 +152,13 @@ struct namedshm_region {
 /* A window's private data: what it maps, and how much of it (rule 3). */
 struct namedshm_window {
 	struct file *backing;
+	/*
+	 * The caller's file (not ours), kept as it is for as long as the
+	 * window lives: its open-file-description locks are the share-mode
+	 * registration of the mapping object (userspace/sharemode.c), which
+	 * must last as long as the region and its mappings.  NULL for ours.
+	 */
+	struct file *held;
 	pgoff_t pages;
 	/* The window's own inode, given back to the file at release. */
 	struct inode *inode;
@@ -487,6 +494,8 @@ static int namedshm_window_release(struct inode *inode, struct file *file)
 	/* The VFS balances its counts on the inode it opened the file on. */
 	file->f_inode = w->inode;
 	fput(w->backing);
+	if (w->held)
+		fput(w->held);
 	kfree(w);
 	return 0;
 }
@@ -536,6 +545,7 @@ static struct file *namedshm_window_open(struct file *backing, bool ours,
 		kfree(w);
 		return win;
 	}
+	w->held = ours ? NULL : get_file(backing);
 	w->inode = namedshm_window_inode;
 	ihold(w->inode);
 	/* alloc_file_pseudo() takes no module reference; fput() drops one. */
@@ -547,6 +557,8 @@ static struct file *namedshm_window_open(struct file *backing, bool ours,
 		module_put(THIS_MODULE);
 		iput(w->inode);
 		fput(w->backing);
+		if (w->held)
+			fput(w->held);
 		kfree(w);
 		return win;
 	}

@@ -5,10 +5,14 @@
  *
  * The path is a Linux path, used as it is (A: UTF-8 bytes; W: converted
  * from UTF-16, an unpaired surrogate fails with ERROR_INVALID_PARAMETER).
- * dwShareMode, dwFlagsAndAttributes and hTemplateFile are ignored: Linux
- * has no share modes.  New files get mode 0666 minus the umask, as
- * open(2) gives them.  The handle is never inherited across exec (the
- * security attributes must be NULL).
+ * dwShareMode is Windows' (FILE_SHARE_READ, _WRITE, _DELETE; other bits
+ * fail with 87): a conflicting open fails with ERROR_SHARING_VIOLATION
+ * (32), checked before the file is truncated (sharemode.c).  Every open
+ * is of a readable description, which holds the share registration (so
+ * GENERIC_WRITE alone needs read permission too, as access 0 always did).
+ * dwFlagsAndAttributes and hTemplateFile are ignored.  New files get mode
+ * 0666 minus the umask, as open(2) gives them.  The handle is never
+ * inherited across exec (the security attributes must be NULL).
  *
  * Dispositions and their results:
  *   CREATE_NEW         new file; an existing one fails with 80
@@ -28,6 +32,7 @@
 #include <unistd.h>
 
 #include "ce_internal.h"
+#include "sharemode.h"
 
 /* ENOENT: the file is missing (2), or a directory on the way (3)? */
 static DWORD missing(const char *path)
@@ -58,9 +63,13 @@ static DWORD open_error(const char *path, int err)
 	return ce_error(CE_ERR_FILE_OPEN, err);
 }
 
-static HANDLE create_file_guarded(const char *path, DWORD access,
+static HANDLE create_file_guarded(const char *path, DWORD access, DWORD share,
 				  LPSECURITY_ATTRIBUTES sa, DWORD disposition)
 {
+	/* Truncation waits for the share check: open without O_TRUNC. */
+	bool trunc = disposition == TRUNCATE_EXISTING ||
+		     disposition == CREATE_ALWAYS;
+	DWORD err;
 	int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK, fd = -1, tries;
 	unsigned int rights = 0;
 	bool existed = false;
@@ -68,6 +77,7 @@ static HANDLE create_file_guarded(const char *path, DWORD access,
 	HANDLE h;
 
 	if (sa || (access & ~(GENERIC_READ | GENERIC_WRITE)) ||
+	    !ce_share_mode_valid(share) ||
 	    disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING ||
 	    (disposition == TRUNCATE_EXISTING && !(access & GENERIC_WRITE))) {
 		ce_set_error(ERROR_INVALID_PARAMETER);
@@ -81,11 +91,14 @@ static HANDLE create_file_guarded(const char *path, DWORD access,
 		rights |= CE_R;
 	if (access & GENERIC_WRITE)
 		rights |= CE_W;
-	/* Access 0 (query only) still opens for reading here. */
-	if (rights == (CE_R | CE_W))
+	/*
+	 * Access 0 (query only) still opens for reading here, and write
+	 * access for reading and writing: the share registration is a read
+	 * lock.  A truncating disposition opens for writing (O_TRUNC needs
+	 * write permission anyway) and truncates after the share check.
+	 */
+	if ((rights & CE_W) || trunc)
 		base |= O_RDWR;
-	else if (rights == CE_W)
-		base |= O_WRONLY;
 	else
 		base |= O_RDONLY;
 
@@ -97,7 +110,7 @@ static HANDLE create_file_guarded(const char *path, DWORD access,
 		fd = open(path, base);
 		break;
 	case TRUNCATE_EXISTING:
-		fd = open(path, base | O_TRUNC);
+		fd = open(path, base);
 		break;
 	case CREATE_ALWAYS:
 	case OPEN_ALWAYS:
@@ -106,8 +119,7 @@ static HANDLE create_file_guarded(const char *path, DWORD access,
 			fd = open(path, base | O_CREAT | O_EXCL, 0666);
 			if (fd >= 0 || errno != EEXIST)
 				break;
-			fd = open(path, base | (disposition == CREATE_ALWAYS ?
-							O_TRUNC : 0));
+			fd = open(path, base);
 			if (fd >= 0) {
 				existed = true;
 				break;
@@ -127,6 +139,15 @@ static HANDLE create_file_guarded(const char *path, DWORD access,
 		return INVALID_HANDLE_VALUE;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	err = ce_share_register(fd, access, share);
+	if (!err && trunc && (existed || disposition == TRUNCATE_EXISTING) &&
+	    ftruncate(fd, 0))
+		err = open_error(path, errno);
+	if (err) {
+		close(fd); /* and with it the registration */
+		ce_set_error(err);
+		return INVALID_HANDLE_VALUE;
+	}
 
 	h = ce_handle_add(CE_KIND_FILE, fd, rights, false, 0);
 	if (!h) {
@@ -138,13 +159,13 @@ static HANDLE create_file_guarded(const char *path, DWORD access,
 }
 
 /* From open() to the handle table under the fork guard (ce_handles.c). */
-static HANDLE create_file(const char *path, DWORD access,
+static HANDLE create_file(const char *path, DWORD access, DWORD share,
 			  LPSECURITY_ATTRIBUTES sa, DWORD disposition)
 {
 	HANDLE h;
 
 	ce_fork_guard_enter();
-	h = create_file_guarded(path, access, sa, disposition);
+	h = create_file_guarded(path, access, share, sa, disposition);
 	ce_fork_guard_leave();
 	return h;
 }
@@ -154,15 +175,14 @@ NAMEDSHM_EXPORT HANDLE WINAPI CreateFileForMappingA(
 	LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
 	DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-	(void)dwShareMode;
 	(void)dwFlagsAndAttributes;
 	(void)hTemplateFile;
 	if (!lpFileName) {
 		ce_set_error(ERROR_PATH_NOT_FOUND);
 		return INVALID_HANDLE_VALUE;
 	}
-	return create_file(lpFileName, dwDesiredAccess, lpSecurityAttributes,
-			   dwCreationDisposition);
+	return create_file(lpFileName, dwDesiredAccess, dwShareMode,
+			   lpSecurityAttributes, dwCreationDisposition);
 }
 
 NAMEDSHM_EXPORT HANDLE WINAPI CreateFileForMappingW(
@@ -174,7 +194,6 @@ NAMEDSHM_EXPORT HANDLE WINAPI CreateFileForMappingW(
 	char *path;
 	HANDLE h;
 
-	(void)dwShareMode;
 	(void)dwFlagsAndAttributes;
 	(void)hTemplateFile;
 	if (!lpFileName) {
@@ -191,8 +210,8 @@ NAMEDSHM_EXPORT HANDLE WINAPI CreateFileForMappingW(
 		ce_set_error(ERROR_INVALID_PARAMETER);
 		return INVALID_HANDLE_VALUE;
 	}
-	h = create_file(path, dwDesiredAccess, lpSecurityAttributes,
-			dwCreationDisposition);
+	h = create_file(path, dwDesiredAccess, dwShareMode,
+			lpSecurityAttributes, dwCreationDisposition);
 	free(path);
 	return h;
 }

@@ -436,7 +436,13 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 							  NAMEDSHM_DUP_NOCLOEXEC :
 							  0);
 		else
-			fd = ce_file_reopen_readonly(ref.fd, bInheritHandle);
+			/*
+			 * A file handle shares its description: that holds
+			 * the share registration (sharemode.h).  The rights
+			 * are the layer's, and CreateFileMapping never hands
+			 * this descriptor to the kernel.
+			 */
+			fd = -1;
 		if (fd < 0)
 			fd = dup_fd(ref.fd, bInheritHandle);
 		if (fd < 0)

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "ce_internal.h"
+#include "sharemode.h"
 
 /* Longest name in bytes after UTF-8 conversion, with the terminator. */
 #define CE_NAME_BUF (3 * (MAX_PATH - 1) + 1)
@@ -377,14 +378,15 @@ static HANDLE create_mapping_guarded(HANDLE hFile, LPSECURITY_ATTRIBUTES sa,
 			grow = true;
 		}
 		/*
-		 * A read-only object gets a read-only description of the
-		 * file, so that the kernel never lets anyone write it.
+		 * The object gets a description of its own, carrying what
+		 * the object holds of share modes (sharemode.h); a read-only
+		 * object's is read-only, so that the kernel never lets
+		 * anyone write it.
 		 */
-		backing = fref.fd;
-		if (!(rights & CE_W) && (fref.rights & CE_W)) {
-			backing = ce_file_reopen_readonly(fref.fd, false);
-			if (backing < 0)
-				backing = fref.fd;
+		backing = ce_share_mapping_fd(fref.fd, rights & CE_W);
+		if (backing < 0) {
+			err = ce_error_from_errno(errno);
+			goto out;
 		}
 	}
 

@@ -29,4 +29,10 @@
  */
 long namedshm__dev_ioctl(unsigned long cmd, void *arg);
 
+/*
+ * Mark @fd as the description of a read-write mapping object of its file
+ * (share modes, userspace/sharemode.c); 0 or -1 with errno.
+ */
+int namedshm_share_mark_mapping(int fd);
+
 #endif /* NAMEDSHM_INTERNAL_H */

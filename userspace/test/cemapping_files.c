@@ -167,7 +167,8 @@ TEST_F(ce, create_file_bad_parameters)
 	EXPECT_EQ(ERROR_PATH_NOT_FOUND, GetLastError());
 	/* None of them created the file. */
 	EXPECT_EQ(-1, file_size(path));
-	/* Share mode, attributes and template are ignored. */
+	/* Attributes and template are ignored (share modes: see
+	 * namedshm_share_test). */
 	do {
 		HANDLE f = CreateFileForMappingA(
 			path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
@@ -354,19 +355,21 @@ TEST_F(ce, file_mapping_sizes_and_extension)
 
 TEST_F(ce, file_access_limits_the_mapping)
 {
+	const DWORD share = FILE_SHARE_READ | FILE_SHARE_WRITE;
 	char path[128];
 	HANDLE r, w, z, m;
 	char *p, *c;
 
 	snprintf(path, sizeof(path), "%s/access", self->dir);
 	ASSERT_EQ(0, write_file(path, PAGE, 5));
-	r = CreateFileForMappingA(path, GENERIC_READ, 0, NULL, OPEN_EXISTING,
-				  FILE_ATTRIBUTE_NORMAL, NULL);
+	/* Three opens at once: each shares reading and writing. */
+	r = CreateFileForMappingA(path, GENERIC_READ, share, NULL,
+				  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	ASSERT_NE(INVALID_HANDLE_VALUE, r);
-	w = CreateFileForMappingA(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
-				  FILE_ATTRIBUTE_NORMAL, NULL);
+	w = CreateFileForMappingA(path, GENERIC_WRITE, share, NULL,
+				  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	ASSERT_NE(INVALID_HANDLE_VALUE, w);
-	z = CreateFileForMappingA(path, 0, 0, NULL, OPEN_EXISTING,
+	z = CreateFileForMappingA(path, 0, share, NULL, OPEN_EXISTING,
 				  FILE_ATTRIBUTE_NORMAL, NULL);
 	ASSERT_NE(INVALID_HANDLE_VALUE, z);
 

@@ -35,6 +35,9 @@
 
 #include "ce_internal.h"
 
+/* The storms open one file many times at once: they share it. */
+#define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE)
+
 static int failures;
 static char dir[] = "/tmp/ce_host_check.XXXXXX";
 
@@ -103,8 +106,8 @@ static void *storm_thread(void *arg)
 	for (int i = 0; i < storm_handles; i++) {
 		h[2 * i] = CreateFileForMappingA(storm_path,
 						 GENERIC_READ | GENERIC_WRITE,
-						 0, NULL, OPEN_EXISTING, 0,
-						 NULL);
+						 SHARE_ALL, NULL, OPEN_EXISTING,
+						 0, NULL);
 		if (h[2 * i] == INVALID_HANDLE_VALUE) {
 			h[2 * i] = NULL;
 			bad++;
@@ -123,7 +126,7 @@ static void *storm_thread(void *arg)
 			if (!CloseHandle(h[2 * i + 1]))
 				bad++;
 			h[2 * i + 1] = CreateFileForMappingA(
-				storm_path, GENERIC_READ, 0, NULL,
+				storm_path, GENERIC_READ, SHARE_ALL, NULL,
 				OPEN_EXISTING, 0, NULL);
 			if (h[2 * i + 1] == INVALID_HANDLE_VALUE) {
 				h[2 * i + 1] = NULL;
@@ -203,8 +206,9 @@ static void *fork_churn(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&fork_stop)) {
-		HANDLE h = CreateFileForMappingA(fork_path, GENERIC_READ, 0,
-						 NULL, OPEN_EXISTING, 0, NULL);
+		HANDLE h = CreateFileForMappingA(fork_path, GENERIC_READ,
+						 SHARE_ALL, NULL, OPEN_EXISTING,
+						 0, NULL);
 		HANDLE d = NULL;
 
 		if (h == INVALID_HANDLE_VALUE)
