@@ -46,7 +46,7 @@ TEST(unload_waits_for_handles_not_mappings)
 	long page = sysconf(_SC_PAGESIZE);
 	int dev, fd, i;
 	uint32_t st = 0;
-	char *p, *q;
+	char *p, *p2, *q;
 
 	dev = nsh_dev();
 	ASSERT_LE(0, dev);
@@ -56,6 +56,9 @@ TEST(unload_waits_for_handles_not_mappings)
 	ASSERT_NE(MAP_FAILED, p);
 	for (i = 0; i < 4 * page; i++)
 		p[i] = (char)(i * 3);
+	/* A second view of the same memory, to see later writes arrive. */
+	p2 = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p2);
 
 	/* The open device alone pins the module... */
 	close(fd);
@@ -69,7 +72,13 @@ TEST(unload_waits_for_handles_not_mappings)
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	close(fd);
 
-	/* Nothing but a mapping left: the module goes, the mapping stays. */
+	/*
+	 * Nothing but a mapping left: no region is alive, none is listed
+	 * (nsh_live_regions() opens and closes the device itself)...
+	 */
+	EXPECT_EQ(0, nsh_live_regions());
+	EXPECT_EQ(0, nsh_listing(NULL, NULL));
+	/* ...and the module goes, the mapping stays. */
 	ASSERT_EQ(0, unload()) TH_LOG("delete_module: %s", strerror(errno));
 	EXPECT_EQ(-1, access(NAMEDSHM_DEVICE_PATH, F_OK));
 	EXPECT_EQ(-1, access("/proc/namedshm", F_OK));
@@ -77,14 +86,14 @@ TEST(unload_waits_for_handles_not_mappings)
 		if (p[i] != (char)(i * 3))
 			break;
 	EXPECT_EQ(4 * page, i);
+	/* Still shared memory, with no module: writes reach the other view. */
 	p[1] = 'w';
-	EXPECT_EQ('w', p[1]);
+	EXPECT_EQ('w', p2[1]);
 
 	/* Loaded again: the old name is long gone, nothing aliases. */
 	ASSERT_EQ(0, reload()) TH_LOG("finit_module: %s", strerror(errno));
 	dev = nsh_dev();
 	ASSERT_LE(0, dev);
-	EXPECT_EQ(0, nsh_live_regions());
 	fd = nsh_open(dev, "unload", NSH_CREATE, 0600, 4 * page, &st, NULL);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(NAMEDSHM_STATUS_CREATED, st);
@@ -96,6 +105,8 @@ TEST(unload_waits_for_handles_not_mappings)
 	EXPECT_EQ(4 * page, i);
 	q[1] = 'n';
 	EXPECT_EQ('w', p[1]);
+	EXPECT_EQ('w', p2[1]);
+	munmap(p2, page);
 	munmap(p, 4 * page);
 	munmap(q, 4 * page);
 	close(fd);
@@ -172,12 +183,17 @@ TEST_F_TIMEOUT(cycles, unload_cycles_under_use, 300)
 			kill(pid[i], SIGKILL);
 			ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
 		}
-		/* ...which releases their handles: the module may go. */
+		/*
+		 * ...which releases their handles: nothing is left alive,
+		 * though the survivor still maps the region...
+		 */
+		EXPECT_EQ(0, nsh_live_regions());
+		EXPECT_EQ(0, nsh_listing(NULL, NULL));
+		/* ...and the module may go. */
 		ASSERT_EQ(0, unload()) TH_LOG("cycle %d: %s", cycle,
 					      strerror(errno));
 		ASSERT_EQ(0, reload()) TH_LOG("cycle %d: %s", cycle,
 					      strerror(errno));
-		EXPECT_EQ(0, nsh_live_regions());
 		/* The survivor's mapping outlived the module with all marks. */
 		ASSERT_EQ(1, write(go[1], "g", 1));
 		ASSERT_EQ(pid[2], waitpid(pid[2], &status, 0));
