@@ -116,8 +116,8 @@ static const char *const call_names[NR_CALLS] = {
 	"mmap", "mprotect", "mremap",
 };
 
-typedef unsigned __int128 errset;
-#define E(x) ((errset)1 << (x))
+/* Sets of errno values (all below 128). */
+#define E(x) ((unsigned __int128)1 << (x))
 /* The ioctls' argument errors, common to all of them. */
 #define E_ARGS (E(EINVAL) | E(EFAULT) | E(E2BIG))
 /* NAMEDSHM_IOC_OPEN: the README's table. */
@@ -128,7 +128,7 @@ typedef unsigned __int128 errset;
 
 static bool errno_documented(enum call c, bool on_device, int err)
 {
-	errset ok;
+	unsigned __int128 ok;
 
 	if (err <= 0 || err >= 128)
 		return false;
