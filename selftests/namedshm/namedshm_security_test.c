@@ -383,12 +383,17 @@ static void ro_handle_paths(struct __test_metadata *_metadata, int rofd,
 	EXPECT_EQ(-1, pwrite(mem, "X", 1, (off_t)(uintptr_t)moved));
 	close(mem);
 
-	/* process_vm_writev(): get_user_pages() for writing, no force. */
+	/*
+	 * process_vm_writev(): get_user_pages() for writing, no force.  A
+	 * kernel without CONFIG_CROSS_MEMORY_ATTACH (the debug kernel) has
+	 * no such path: ENOSYS.
+	 */
 	memset(buf, 'X', sizeof(buf));
 	local = (struct iovec){ .iov_base = buf, .iov_len = sizeof(buf) };
 	remote = (struct iovec){ .iov_base = moved, .iov_len = sizeof(buf) };
 	EXPECT_EQ(-1, process_vm_writev(getpid(), &local, 1, &remote, 1, 0));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_TRUE(errno == EFAULT || errno == ENOSYS)
+		TH_LOG("process_vm_writev: %s", strerror(errno));
 
 	/* The kernel copying into it: read() from a pipe. */
 	ASSERT_EQ(0, pipe2(pfd, O_CLOEXEC));
