@@ -9,6 +9,8 @@
 #   make lint       checkpatch --strict and clang-format on the kernel code
 #   make stress     a long stress run in the VM (DURATION=s, KERNEL=k)
 #   make fuzz       a long ioctl/mmap fuzzing run (CALLS=n, SEED=s)
+#   make mutants    the selftests against deliberately broken modules and
+#                   libraries (mutants/; KERNEL=k, default 6.12)
 #   make bench      the benchmark against POSIX shm, memfd and SysV
 #   make module     the module for the running kernel (KDIR=... to choose)
 #   make modules_install   install it for the running kernel
@@ -25,7 +27,7 @@ TEST_CFLAGS := -static -Werror -Wall -O2
 SELFTEST_DIRS := selftests/namedshm
 
 .PHONY: all examples lib module module-if-headers modules_install tests harness \
-	check demo install clean lint stress fuzz
+	check demo install clean lint stress fuzz mutants
 
 all: module-if-headers lib tests examples
 
@@ -126,6 +128,10 @@ fuzz: tests
 	scripts/vm-run $(VM_KERNEL) --timeout 7200 \
 		--add $(BUILD)/selftests/namedshm_fuzz \
 		-- ./namedshm_fuzz -n $(CALLS) $(if $(SEED),-s $(SEED))
+
+# Slow (one guest per mutant), so not part of make check: see TESTING.md.
+mutants:
+	$(if $(KERNEL),NAMEDSHM_MUTANTS_KERNEL=$(KERNEL)) bash scripts/mutants
 
 demo:
 	bash scripts/demo

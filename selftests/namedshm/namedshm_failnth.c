@@ -187,7 +187,7 @@ int main(void)
 
 	page = sysconf(_SC_PAGESIZE);
 	ksft_print_header();
-	ksft_set_plan(NR_OPS);
+	ksft_set_plan(NR_OPS + 1);
 	if (setup())
 		ksft_exit_fail_msg("fault injection is not available: %s\n",
 				   strerror(errno));
@@ -208,5 +208,10 @@ int main(void)
 	close(existing_fd);
 	close(file_fd);
 	close(dev);
+	/* With every handle closed, nothing the sweeps made may remain. */
+	sites = nsh_live_regions();
+	ksft_test_result(sites == 0 && nsh_listing(NULL, NULL) == 0,
+			 "nothing left alive after the sweeps (%d regions)\n",
+			 sites);
 	ksft_finished();
 }

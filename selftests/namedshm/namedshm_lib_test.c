@@ -249,4 +249,15 @@ TEST(fchmod_and_fchown)
 	EXPECT_LE(lim.max_user_regions, lim.max_regions);
 }
 
+/*
+ * Last (tests run in the order they are defined): every test above ran in
+ * a child that has exited, so every handle is closed; no region may be
+ * left alive or listed.
+ */
+TEST(nothing_left_behind)
+{
+	EXPECT_EQ(0, nsh_live_regions());
+	EXPECT_EQ(0, nsh_listing(NULL, NULL));
+}
+
 TEST_HARNESS_MAIN

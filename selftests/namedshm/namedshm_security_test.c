@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,16 +79,13 @@ static int become(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 /* Run @fn in a child; returns its exit status (0 is success). */
 static int in_child(int (*fn)(void *), void *arg)
 {
-	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -1;
 	if (!pid)
 		_exit(fn(arg));
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return nsh_wait(pid);
 }
 
 FIXTURE(sec)
@@ -319,20 +317,23 @@ static int try_write(volatile char *p)
 	return sig;
 }
 
-TEST_F(sec, read_only_handle_never_yields_writable_shared_memory)
-{
-	const char *name = nsh_name("rocap");
-	char path[64], *rw, *ro, *moved;
-	int fd, rofd, status, mem;
-	pid_t pid;
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
-	fd = nsh_open(self->dev, name, NSH_CREATE, 0644, 4 * PAGE, NULL, NULL);
-	ASSERT_LE(0, fd);
-	rw = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, rw);
-	memset(rw, 'd', 4 * PAGE);
-	rofd = open_only(self->dev, name, false);
-	ASSERT_LE(0, rofd);
+/*
+ * Every path by which the read-only handle @rofd of a 4-page region, all
+ * 'd', might give writable shared memory; @view shows the region's real
+ * content (a mapping that is not of @rofd) and must still be all 'd' at
+ * the end.
+ */
+static void ro_handle_paths(struct __test_metadata *_metadata, int rofd,
+			    const char *view)
+{
+	char path[64], *ro, *spot, *moved, buf[16];
+	struct iovec local, remote;
+	int status, mem, pfd[2];
+	pid_t pid;
 
 	/* mmap, mprotect. */
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_WRITE, MAP_SHARED, rofd, 0));
@@ -344,28 +345,26 @@ TEST_F(sec, read_only_handle_never_yields_writable_shared_memory)
 
 	/* mremap: may move, may not grow past the region, never writable. */
 	EXPECT_EQ(MAP_FAILED, mremap(ro, 2 * PAGE, 64 * PAGE, MREMAP_MAYMOVE));
+	/* Somewhere to move to. */
+	spot = mmap(NULL, 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		    0);
+	ASSERT_NE(MAP_FAILED, spot);
 	moved = mremap(ro, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
-		       rw + 16 * PAGE);
-	if (moved == MAP_FAILED) {
-		/* rw + 16 pages is not ours to take: move anywhere. */
-		char *spot = mmap(NULL, 2 * PAGE, PROT_NONE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		ASSERT_NE(MAP_FAILED, spot);
-		moved = mremap(ro, 2 * PAGE, 2 * PAGE,
-			       MREMAP_MAYMOVE | MREMAP_FIXED, spot);
-	}
+		       spot);
 	ASSERT_NE(MAP_FAILED, moved);
 	EXPECT_EQ(-1, mprotect(moved, 2 * PAGE, PROT_READ | PROT_WRITE));
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(SIGSEGV, try_write(moved));
 
-	/* madvise: no hole punching, and dropping pages loses nothing. */
+	/* madvise: no hole punching, no write faults, dropping loses nothing. */
 	EXPECT_EQ(-1, madvise(moved, PAGE, MADV_REMOVE));
 	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, madvise(moved, 2 * PAGE, MADV_POPULATE_WRITE));
+	EXPECT_TRUE(errno == EINVAL || errno == EFAULT)
+		TH_LOG("MADV_POPULATE_WRITE: %s", strerror(errno));
 	EXPECT_EQ(0, madvise(moved, 2 * PAGE, MADV_DONTNEED));
 	EXPECT_EQ('d', moved[0]);
-	EXPECT_EQ('d', rw[0]);
+	EXPECT_EQ('d', view[0]);
 
 	/* fork: the child's copy is no more writable. */
 	pid = fork();
@@ -383,7 +382,38 @@ TEST_F(sec, read_only_handle_never_yields_writable_shared_memory)
 	ASSERT_LE(0, mem);
 	EXPECT_EQ(-1, pwrite(mem, "X", 1, (off_t)(uintptr_t)moved));
 	close(mem);
-	EXPECT_EQ('d', rw[0]);
+
+	/*
+	 * process_vm_writev(): get_user_pages() for writing, no force.  A
+	 * kernel without CONFIG_CROSS_MEMORY_ATTACH (the debug kernel) has
+	 * no such path: ENOSYS.
+	 */
+	memset(buf, 'X', sizeof(buf));
+	local = (struct iovec){ .iov_base = buf, .iov_len = sizeof(buf) };
+	remote = (struct iovec){ .iov_base = moved, .iov_len = sizeof(buf) };
+	EXPECT_EQ(-1, process_vm_writev(getpid(), &local, 1, &remote, 1, 0));
+	EXPECT_TRUE(errno == EFAULT || errno == ENOSYS)
+		TH_LOG("process_vm_writev: %s", strerror(errno));
+
+	/* The kernel copying into it: read() from a pipe. */
+	ASSERT_EQ(0, pipe2(pfd, O_CLOEXEC));
+	ASSERT_EQ(sizeof(buf), write(pfd[1], buf, sizeof(buf)));
+	EXPECT_EQ(-1, read(pfd[0], moved + PAGE, sizeof(buf)));
+	EXPECT_EQ(EFAULT, errno);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	/*
+	 * remap_file_pages() would map the mapping's file again, past the
+	 * handle: a mapping of a read-only open file is not VM_SHARED to
+	 * the kernel, so it refuses, and the pages stay read-only.
+	 */
+	EXPECT_EQ(-1, remap_file_pages(moved, PAGE, 0, 1, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, mprotect(moved, PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(SIGSEGV, try_write(moved));
+	EXPECT_EQ('d', moved[1]);
 
 	/* Re-opening the handle through /proc. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", rofd);
@@ -396,10 +426,135 @@ TEST_F(sec, read_only_handle_never_yields_writable_shared_memory)
 				   MAP_SHARED, rofd, 0));
 	EXPECT_EQ(EACCES, errno);
 
-	EXPECT_EQ(0, memcmp(rw, rw + PAGE, PAGE));
-	EXPECT_EQ('d', rw[4 * PAGE - 1]);
+	/* Not one byte changed. */
+	EXPECT_EQ(0, memcmp(view, view + PAGE, PAGE));
+	EXPECT_EQ(0, memcmp(view + 2 * PAGE, view + PAGE, PAGE));
+	EXPECT_EQ(0, memcmp(view + 3 * PAGE, view + PAGE, PAGE));
+	EXPECT_EQ('d', view[4 * PAGE - 1]);
+	EXPECT_EQ('d', view[PAGE]);
+	munmap(moved, 2 * PAGE);
+}
+
+TEST_F(sec, read_only_handle_never_yields_writable_shared_memory)
+{
+	const char *name = nsh_name("rocap");
+	int fd, rofd;
+	char *rw;
+
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0644, 4 * PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	rw = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, rw);
+	memset(rw, 'd', 4 * PAGE);
+	rofd = open_only(self->dev, name, false);
+	ASSERT_LE(0, rofd);
+	ro_handle_paths(_metadata, rofd, rw);
+	munmap(rw, 4 * PAGE);
 	close(fd);
 	close(rofd);
+}
+
+/* The same for a read-only handle of a writable file-backed region... */
+TEST_F(sec, read_only_handle_of_file_backed_region_stays_read_only)
+{
+	const char *name = nsh_name("rofile");
+	int file, fd, rofd;
+	char *rw;
+
+	file = open("/tmp", O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, ftruncate(file, 4 * PAGE));
+	fd = nsh_open_backed(self->dev, name, NSH_CREATE, 4 * PAGE, file,
+			     sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	rw = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, rw);
+	memset(rw, 'd', 4 * PAGE);
+	rofd = open_only(self->dev, name, false);
+	ASSERT_LE(0, rofd);
+	ro_handle_paths(_metadata, rofd, rw);
+	munmap(rw, 4 * PAGE);
+	close(fd);
+	close(rofd);
+	close(file);
+}
+
+/* ...and for a region whose backing file is open read-only. */
+TEST_F(sec, region_of_read_only_file_never_yields_writable_memory)
+{
+	const char *name = nsh_name("rofile2");
+	const char *path = "/tmp/namedshm-rofile";
+	int file, fd;
+	char *view;
+
+	file = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, ftruncate(file, 4 * PAGE));
+	view = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, file,
+		    0);
+	ASSERT_NE(MAP_FAILED, view);
+	memset(view, 'd', 4 * PAGE);
+	close(file);
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, file);
+	/* Even root asking for a writable handle is refused. */
+	EXPECT_EQ(-EACCES, nsh_open_backed(self->dev, name, NSH_CREATE,
+					   4 * PAGE, file,
+					   sizeof(struct namedshm_open)));
+	fd = nsh_open_backed(self->dev, name, NAMEDSHM_OPEN_CREATE, 4 * PAGE,
+			     file, sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EACCES, open_only(self->dev, name, true));
+	ro_handle_paths(_metadata, fd, view);
+	munmap(view, 4 * PAGE);
+	close(fd);
+	close(file);
+	unlink(path);
+}
+
+/*
+ * O_DIRECT reads write into the user buffer with get_user_pages() on
+ * filesystems that do direct I/O; tmpfs accepts O_DIRECT from 6.6 on.
+ */
+TEST_F(sec, read_only_mapping_is_no_o_direct_target)
+{
+	const char *name = nsh_name("rodirect");
+	const char *path = "/tmp/namedshm-direct";
+	int fd, rofd, file;
+	char *rw, *ro;
+
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0644, PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	rw = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, rw);
+	memset(rw, 'd', PAGE);
+	rofd = open_only(self->dev, name, false);
+	ASSERT_LE(0, rofd);
+	ro = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, rofd, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+
+	file = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(PAGE, write(file, ro, PAGE));
+	close(file);
+	file = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (file < 0) {
+		int err = errno;
+
+		unlink(path);
+		ASSERT_EQ(EINVAL, err);
+		SKIP(return, "tmpfs has no O_DIRECT on this kernel");
+	}
+	EXPECT_EQ(-1, pread(file, ro, PAGE, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ('d', rw[0]);
+	EXPECT_EQ('d', rw[PAGE - 1]);
+	close(file);
+	unlink(path);
+	munmap(ro, PAGE);
+	munmap(rw, PAGE);
+	close(rofd);
+	close(fd);
 }
 
 /* --- quotas ---------------------------------------------------------- */
@@ -556,8 +711,8 @@ TEST_F_TIMEOUT(sec, a_small_memcg_stops_its_task_not_the_others, 120)
 {
 	const char *name = nsh_name("memcg");
 	uint64_t big = 64ULL << 20;
-	char pid_text[16], *mine, *shared;
-	int fd, mine_fd, status;
+	char pid_text[16], *mine, *shared, *tail;
+	int fd, fd2, mine_fd, status;
 	pid_t pid;
 
 	if (access(CG "/cgroup.controllers", F_OK)) {
@@ -601,8 +756,15 @@ TEST_F_TIMEOUT(sec, a_small_memcg_stops_its_task_not_the_others, 120)
 	EXPECT_EQ('k', mine[0]);
 	EXPECT_EQ('k', mine[PAGE - 1]);
 	EXPECT_EQ('c', shared[0]);
+	/* Still one shared region: a write shows in a new view by name. */
+	fd2 = open_only(self->dev, name, false);
+	ASSERT_LE(0, fd2);
+	tail = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd2, big - PAGE);
+	ASSERT_NE(MAP_FAILED, tail);
 	shared[big - 1] = 'p';
-	EXPECT_EQ('p', shared[big - 1]);
+	EXPECT_EQ('p', tail[PAGE - 1]);
+	munmap(tail, PAGE);
+	close(fd2);
 	munmap(shared, big);
 	munmap(mine, PAGE);
 	close(fd);

@@ -270,6 +270,8 @@ static void child(unsigned int seed, int threads, bool may_spawn)
 			continue;
 		p = mmap(NULL, region_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 fd, 0);
+		if (p == MAP_FAILED)
+			note_error("mmap before fork", errno);
 		pid = fork();
 		if (pid == 0) {
 			char fdstr[16], seedstr[16];
@@ -284,8 +286,14 @@ static void child(unsigned int seed, int threads, bool may_spawn)
 				_exit(127);
 			}
 			/* Fork: write through the inherited map and exit. */
-			if (p != MAP_FAILED && check_header(p, id))
-				write_slot(p, id, rand_r(&seed) % nslots);
+			if (p == MAP_FAILED)
+				_exit(0); /* noted above */
+			if (!check_header(p, id)) {
+				corrupt("header names another region (forked child)",
+					id);
+				_exit(0);
+			}
+			write_slot(p, id, rand_r(&seed) % nslots);
 			_exit(0);
 		}
 		if (pid > 0) {

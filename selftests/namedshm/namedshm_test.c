@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -197,7 +198,6 @@ static int child_main(int argc, char **argv)
 static int run_self(char *const argv[])
 {
 	pid_t pid = fork();
-	int status;
 
 	if (pid < 0)
 		return -1;
@@ -205,9 +205,7 @@ static int run_self(char *const argv[])
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return nsh_wait(pid);
 }
 
 TEST_F(ns, two_unrelated_processes_share_by_name)
@@ -265,12 +263,15 @@ TEST_F(ns, name_dies_with_last_handle_mapping_survives)
 	struct nsh_entry e;
 	uint32_t st = 0;
 	int fd, fd2;
-	char *old, *fresh;
+	char *old, *old2, *fresh;
 
 	fd = nsh_open(self->dev, name, NSH_CREATE, 0600, 2 * PAGE, NULL, NULL);
 	ASSERT_LE(0, fd);
 	old = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, old);
+	/* A second view, to see writes through the first one arrive. */
+	old2 = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, old2);
 	nsh_fill(old, 2 * PAGE, 7);
 	ASSERT_EQ(1, nsh_listing(name, &e));
 	EXPECT_EQ(1, e.mapped);
@@ -280,10 +281,10 @@ TEST_F(ns, name_dies_with_last_handle_mapping_survives)
 	EXPECT_EQ(-ENOENT, open_only(self->dev, name));
 	EXPECT_EQ(0, nsh_listing(name, NULL));
 	EXPECT_EQ(0, nsh_live_regions());
-	/* The mapping keeps its data and stays writable. */
+	/* The mapping keeps its data and stays writable, and shared. */
 	EXPECT_TRUE(nsh_check(old, 2 * PAGE, 7));
 	old[0] = 'A';
-	EXPECT_EQ('A', old[0]);
+	EXPECT_EQ('A', old2[0]);
 
 	/* The same name now makes a fresh, zero-filled, unaliased region. */
 	fd2 = nsh_open(self->dev, name, NSH_CREATE, 0600, 2 * PAGE, &st, NULL);
@@ -297,6 +298,8 @@ TEST_F(ns, name_dies_with_last_handle_mapping_survives)
 	EXPECT_EQ('A', old[0]);
 	EXPECT_TRUE(nsh_check(old + 1, 2 * PAGE - 1, 7 + 7));
 	EXPECT_TRUE(nsh_check(fresh, 2 * PAGE, 99));
+	EXPECT_EQ('A', old2[0]);
+	munmap(old2, PAGE);
 	munmap(old, 2 * PAGE);
 	munmap(fresh, 2 * PAGE);
 	close(fd2);
@@ -623,6 +626,7 @@ TEST_F(ns, commit_is_charged_up_front_unless_reserved)
 	/* Far more than the guest's memory and swap, within the size limit. */
 	uint64_t huge = 256ULL << 30;
 	struct namedshm_device_info di;
+	long before, after;
 	int fd;
 	char *p;
 
@@ -638,13 +642,25 @@ TEST_F(ns, commit_is_charged_up_front_unless_reserved)
 	p = mmap(NULL, huge, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
 		 fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	/* Only touched pages cost memory. */
+	/*
+	 * Only touched pages cost memory: two pages, at both ends, grow
+	 * Shmem by two pages (and a little slack), not by the region.
+	 */
+	before = nsh_meminfo_kb("Shmem");
+	ASSERT_LE(0, before);
 	p[0] = 1;
 	p[huge - 1] = 2;
-	EXPECT_EQ(1, p[0]);
-	EXPECT_EQ(2, p[huge - 1]);
+	after = nsh_meminfo_kb("Shmem");
+	EXPECT_LE(before + 2 * PAGE / 1024, after);
+	EXPECT_GT(before + 1024, after)
+		TH_LOG("Shmem grew from %ld to %ld kB", before, after);
 	munmap(p, huge);
 	close(fd);
+	/* And they go with the region. */
+	after = nsh_meminfo_kb("Shmem");
+	EXPECT_GT(before + 2 * PAGE / 1024, after)
+		TH_LOG("Shmem %ld kB after the region went, %ld before",
+		       after, before);
 }
 
 TEST_F(ns, names_are_bytes_with_limits)
@@ -850,6 +866,148 @@ static void *race_thread(void *arg)
 	return NULL;
 }
 
+/* The lowest descriptor number not in use. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/*
+ * Out of descriptors, for the process (EMFILE) or for the system
+ * (ENFILE): create, open and unnamed create fail with exactly that errno
+ * and leave nothing behind.
+ */
+TEST_F(ns, descriptor_limits_give_emfile_and_enfile)
+{
+	const char *name = nsh_name("nofile");
+	char fresh[160], max_before[32] = "";
+	struct nsh_entry e;
+	int fd, mx, code;
+	pid_t pid;
+
+	snprintf(fresh, sizeof(fresh), "%s-new", name);
+	fd = nsh_open(self->dev, name, NSH_CREATE, 0666, PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+
+	/* EMFILE: RLIMIT_NOFILE at the lowest free descriptor. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int dev = nsh_dev(), free_fd = lowest_free_fd(), fail = 0;
+		struct rlimit rl = { free_fd, free_fd };
+
+		if (dev < 0 || free_fd < 0 || setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(100);
+		if (nsh_open(dev, fresh, NSH_CREATE, 0600, PAGE, NULL, NULL) !=
+		    -EMFILE)
+			fail |= 1;
+		if (nsh_open(dev, name, NSH_RW, 0, 0, NULL, NULL) != -EMFILE)
+			fail |= 2;
+		if (nsh_open(dev, NULL, NSH_CREATE, 0600, PAGE, NULL, NULL) !=
+		    -EMFILE)
+			fail |= 4;
+		_exit(fail);
+	}
+	EXPECT_EQ(0, nsh_wait(pid));
+	EXPECT_EQ(-ENOENT, open_only(self->dev, fresh));
+	EXPECT_EQ(1, nsh_live_regions());
+	ASSERT_EQ(1, nsh_listing(name, &e));
+	EXPECT_EQ(1, e.handles);
+
+	/*
+	 * ENFILE: fs.file-max at 0 stops every file allocation of tasks
+	 * without CAP_SYS_ADMIN; the child drops to another user.
+	 */
+	mx = open("/proc/sys/fs/file-max", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, mx);
+	ASSERT_LT(0, read(mx, max_before, sizeof(max_before) - 1));
+	close(mx);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int dev = nsh_dev(), fail = 0;
+
+		if (dev < 0 || setresuid(1000, 1000, 1000))
+			_exit(100);
+		if (nsh_write_file("/proc/sys/fs/file-max", "0") != -EACCES)
+			fail |= 64; /* not privileged any more */
+		/* The parent lowers the limit and lets the child go on. */
+		raise(SIGSTOP);
+		if (nsh_open(dev, fresh, NSH_CREATE, 0600, PAGE, NULL, NULL) !=
+		    -ENFILE)
+			fail |= 1;
+		if (nsh_open(dev, name, NSH_RW, 0, 0, NULL, NULL) != -ENFILE)
+			fail |= 2;
+		if (nsh_open(dev, NULL, NSH_CREATE, 0600, PAGE, NULL, NULL) !=
+		    -ENFILE)
+			fail |= 4;
+		_exit(fail);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &code, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(code));
+	ASSERT_EQ(0, nsh_write_file("/proc/sys/fs/file-max", "0"));
+	kill(pid, SIGCONT);
+	code = nsh_wait(pid);
+	/* Restore before any assertion can end the test. */
+	ASSERT_EQ(0, nsh_write_file("/proc/sys/fs/file-max", max_before));
+	EXPECT_EQ(0, code);
+	EXPECT_EQ(-ENOENT, open_only(self->dev, fresh));
+	EXPECT_EQ(1, nsh_live_regions());
+	ASSERT_EQ(1, nsh_listing(name, &e));
+	EXPECT_EQ(1, e.handles);
+	close(fd);
+}
+
+/* A swap file's blocks belong to swap: never a writable region. */
+TEST_F(ns, swap_file_backing_is_never_writable)
+{
+	const char *name = nsh_name("swap");
+	const char *path = "/tmp/namedshm-swapfile";
+	unsigned int pages = 16, *hdr;
+	char *page0;
+	int file, fd, err;
+
+	file = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, ftruncate(file, pages * PAGE));
+	/* mkswap by hand: version 1, last page, the signature. */
+	page0 = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
+	ASSERT_NE(MAP_FAILED, page0);
+	hdr = (unsigned int *)(page0 + 1024);
+	hdr[0] = 1;
+	hdr[1] = pages - 1;
+	memcpy(page0 + PAGE - 10, "SWAPSPACE2", 10);
+	munmap(page0, PAGE);
+	if (swapon(path, 0)) {
+		err = errno;
+		close(file);
+		unlink(path);
+		/* No CONFIG_SWAP, or a filesystem that cannot hold swap. */
+		ASSERT_TRUE(err == ENOSYS || err == EINVAL || err == EPERM)
+			TH_LOG("swapon: %s", strerror(err));
+		SKIP(return, "no swap file possible here: swapon on /tmp: %s",
+		     strerror(err));
+	}
+	/* @file was opened for writing before it became a swap file. */
+	EXPECT_EQ(-EPERM, nsh_open_backed(self->dev, name, NSH_CREATE, PAGE,
+					  file, sizeof(struct namedshm_open)));
+	EXPECT_EQ(-ENOENT, open_only(self->dev, name));
+	fd = nsh_open_backed(self->dev, name, NAMEDSHM_OPEN_CREATE, PAGE, file,
+			     sizeof(struct namedshm_open));
+	EXPECT_LE(0, fd);
+	EXPECT_EQ(-EACCES, nsh_open(self->dev, name, NSH_RW, 0, 0, NULL,
+				    NULL));
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(0, swapoff(path));
+	close(file);
+	unlink(path);
+}
+
 TEST_F_TIMEOUT(ns, concurrent_create_has_one_creator, 300)
 {
 	enum { THREADS = 8, ROUNDS = 200 };
@@ -962,7 +1120,7 @@ TEST_F_TIMEOUT(ns, concurrent_churn_leaves_nothing, 300)
 TEST_F(ns, permissions_follow_owner_group_other)
 {
 	const char *name = nsh_name("perm");
-	int fd, status;
+	int fd;
 	pid_t pid;
 
 	/* Created by root: 0640, group 0. */
@@ -992,8 +1150,7 @@ TEST_F(ns, permissions_follow_owner_group_other)
 			fail |= 8;
 		_exit(fail);
 	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, nsh_wait(pid));
 
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -1010,8 +1167,7 @@ TEST_F(ns, permissions_follow_owner_group_other)
 			fail |= 2;
 		_exit(fail);
 	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, nsh_wait(pid));
 	close(fd);
 
 	/* Owned by uid 1000 with mode 0: root still gets in (CAP_IPC_OWNER). */
@@ -1049,8 +1205,7 @@ TEST_F(ns, permissions_follow_owner_group_other)
 		waitpid(owner, NULL, 0);
 		_exit(h >= 0 ? 0 : 102);
 	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, nsh_wait(pid));
 }
 
 TEST_F(ns, listing_and_fdinfo_describe_regions)
@@ -1336,7 +1491,7 @@ TEST_F(ns, file_backing_cannot_bypass_memfd_seals)
 	close(mfd);
 }
 
-TEST_F(ns, backing_files_that_must_not_be_written_or_mapped)
+TEST_F(ns, append_only_backing_files_are_never_written)
 {
 	const char *name = nsh_name("append");
 	const char *path = "/tmp/namedshm-append";
@@ -1347,11 +1502,14 @@ TEST_F(ns, backing_files_that_must_not_be_written_or_mapped)
 	ASSERT_LE(0, file);
 	ASSERT_EQ(0, ftruncate(file, PAGE));
 	if (ioctl(file, FS_IOC_SETFLAGS, &flags)) {
+		int err = errno;
+
 		/* tmpfs without file attributes here: none can exist. */
-		ASSERT_TRUE(errno == ENOTTY || errno == EOPNOTSUPP);
 		close(file);
 		unlink(path);
-		goto hugetlb;
+		ASSERT_TRUE(err == ENOTTY || err == EOPNOTSUPP);
+		SKIP(return, "tmpfs has no file attributes on this kernel (%s): no append-only file to try",
+		     strerror(err));
 	}
 	close(file);
 	file = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
@@ -1371,20 +1529,28 @@ TEST_F(ns, backing_files_that_must_not_be_written_or_mapped)
 	ASSERT_EQ(0, ioctl(file, FS_IOC_SETFLAGS, &flags));
 	close(file);
 	unlink(path);
+}
 
-hugetlb:
+TEST_F(ns, hugetlbfs_backing_files_are_refused)
+{
+	const char *name = nsh_name("hugetlb");
+	int file;
+
 	/* hugetlbfs: its mmap trusts an alignment only it can establish. */
 	file = memfd_create("huge", MFD_HUGETLB | MFD_CLOEXEC);
 	if (file < 0) {
+		int err = errno;
+
 		/* This kernel has no hugetlbfs: nothing such can be passed. */
-		ASSERT_TRUE(errno == EINVAL || errno == ENOSYS);
-	} else {
-		EXPECT_EQ(-ENODEV,
-			  nsh_open_backed(self->dev, name, NAMEDSHM_OPEN_CREATE,
-					  PAGE, file,
-					  sizeof(struct namedshm_open)));
-		close(file);
+		ASSERT_TRUE(err == EINVAL || err == ENOSYS);
+		SKIP(return, "no hugetlbfs on this kernel (%s)",
+		     strerror(err));
 	}
+	EXPECT_EQ(-ENODEV, nsh_open_backed(self->dev, name,
+					   NAMEDSHM_OPEN_CREATE, PAGE, file,
+					   sizeof(struct namedshm_open)));
+	EXPECT_EQ(-ENOENT, open_only(self->dev, name));
+	close(file);
 }
 
 TEST_F(ns, shared_memory_is_never_executable)
@@ -1410,10 +1576,13 @@ TEST_F(ns, shared_memory_is_never_executable)
 	 * handle: the region's file lives on a noexec mount, so that copy
 	 * cannot become executable either.
 	 */
-	if (!remap_file_pages(p, PAGE, 0, 2, 0)) {
-		EXPECT_EQ(-1, mprotect(p, PAGE, PROT_READ | PROT_EXEC));
-		EXPECT_EQ(EACCES, errno);
-	}
+	nsh_fill(p + 2 * PAGE, PAGE, 23);
+	ASSERT_EQ(0, remap_file_pages(p, PAGE, 0, 2, 0))
+		TH_LOG("remap_file_pages: %s", strerror(errno));
+	/* It did remap: the first page now shows the region's third. */
+	EXPECT_TRUE(nsh_check(p, PAGE, 23));
+	EXPECT_EQ(-1, mprotect(p, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
 	munmap(p, 4 * PAGE);
 	close(fd);
 }

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/namedshm.h>
 
@@ -138,6 +140,30 @@ static inline int nsh_listing(const char *escaped_name, struct nsh_entry *e)
 	}
 	fclose(f);
 	return escaped_name ? found : count;
+}
+
+/*
+ * A wait status as one number: the exit status of a child that exited,
+ * 128 + the signal of one that was killed (as the shell reports them), so
+ * that a child killed by a signal never passes as one that exited 0.
+ */
+static inline int nsh_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return -1;
+}
+
+/* Wait for the child @pid: its nsh_exit_code(), or -1 if waitpid fails. */
+static inline int nsh_wait(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return nsh_exit_code(status);
 }
 
 /* A name unique to this process and @tag. */

@@ -202,6 +202,9 @@ static void check_device(void)
 		CHECK(lim.name_max == NAMEDSHM_NAME_MAX);
 		printf("host_check: %s present, abi %u, page size %u\n",
 		       NAMEDSHM_DEVICE_PATH, lim.abi_version, lim.page_size);
+		/* Not silently: say what this run could not check. */
+		printf("host_check: SKIP: the missing-device (ENODEV) checks need a host without %s\n",
+		       NAMEDSHM_DEVICE_PATH);
 		return;
 	}
 
