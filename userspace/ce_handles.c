@@ -373,6 +373,8 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 
 	if (dwOptions & DUPLICATE_SAME_ACCESS)
 		rights = ref.rights;
+	else if (ce_kind_is_sync(ref.kind))
+		rights = ce_sync_rights(ref.kind, dwDesiredAccess);
 	else if (ref.kind == CE_KIND_MAPPING)
 		rights = ce_mapping_rights(dwDesiredAccess);
 	else
@@ -382,7 +384,9 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 		err = ERROR_ACCESS_DENIED;
 	} else if ((ref.rights & CE_W) && !(rights & CE_W)) {
 		/* Fewer rights: a read-only descriptor where possible. */
-		if (ref.kind == CE_KIND_MAPPING)
+		if (ce_kind_is_sync(ref.kind))
+			fd = ce_sync_dup_readonly(ref.fd, bInheritHandle);
+		else if (ref.kind == CE_KIND_MAPPING)
 			fd = ce_kernel_reopen_readonly(ref.fd, bInheritHandle);
 		else
 			fd = ce_file_reopen_readonly(ref.fd, bInheritHandle);
