@@ -1704,7 +1704,7 @@ static long namedshm_ioctl_wait(void __user *uarg)
 			   args.count * sizeof(fds[0])))
 		return -EFAULT;
 
-	q = kzalloc(struct_size(q, entries, args.count), GFP_KERNEL);
+	q = kzalloc(struct_size(q, entries, args.count), GFP_KERNEL_ACCOUNT);
 	if (!q)
 		return -ENOMEM;
 	q->task = current;
