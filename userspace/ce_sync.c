@@ -10,14 +10,12 @@
  * (SYNCHRONIZE: may wait) and CE_W (*_MODIFY_STATE).  The kernel checks
  * CE_W again through the fd's access mode.
  *
- * Owner tokens: the kernel records a mutex's owner as (token, thread).
- * Each thread gets its token, an fd, on its first mutex operation; a
- * pthread key's destructor closes it when the thread ends, and the close
- * abandons what the thread still owns.  A process that dies closes its
- * tokens in the kernel.  The token is close-on-exec.
+ * Owner tokens: the kernel records a mutex's owner as (token, thread);
+ * the thread's token is the native API's (sync.c): made on the thread's
+ * first mutex operation, closed at thread exit, which abandons what the
+ * thread still owns.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -26,49 +24,10 @@
 
 #include "ce_internal.h"
 
-static pthread_key_t token_key;
-static pthread_once_t token_once = PTHREAD_ONCE_INIT;
-static bool token_key_ok;
-static _Thread_local int token_fd = -1;
-
-/* Thread exit: closing the token abandons this thread's mutexes. */
-static void token_destroy(void *p)
-{
-	(void)p;
-	if (token_fd >= 0) {
-		close(token_fd);
-		token_fd = -1;
-	}
-}
-
-static void token_init(void)
-{
-	token_key_ok = !pthread_key_create(&token_key, token_destroy);
-}
-
-/* The calling thread's token, made on first use; -1 with errno. */
+/* The thread's owner token is shared with the native API (sync.c). */
 static int token_get(void)
 {
-	long fd;
-
-	if (token_fd >= 0)
-		return token_fd;
-	pthread_once(&token_once, token_init);
-	if (!token_key_ok) {
-		errno = ENOMEM;
-		return -1;
-	}
-	fd = namedshm__dev_ioctl(NAMEDSHM_IOC_TOKEN, NULL);
-	if (fd < 0)
-		return -1;
-	/* Any non-NULL value makes the destructor run. */
-	if (pthread_setspecific(token_key, (void *)1)) {
-		close((int)fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	token_fd = (int)fd;
-	return token_fd;
+	return namedshm__token();
 }
 
 static DWORD sync_error(int err)
@@ -478,7 +437,8 @@ NAMEDSHM_EXPORT BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 {
 	struct namedshm_sync_op op = { 0 };
 
-	if (token_fd < 0) {
+	op.token_fd = namedshm__token_peek();
+	if (op.token_fd < 0) {
 		/* No token: this thread never owned anything. */
 		struct ce_ref ref;
 
@@ -488,7 +448,6 @@ NAMEDSHM_EXPORT BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 		ce_set_error(ERROR_NOT_OWNER);
 		return FALSE;
 	}
-	op.token_fd = token_fd;
 	return sync_call(hMutex, CE_KIND_MUTEX, 0, NAMEDSHM_IOC_MUTEX_RELEASE,
 			 &op);
 }

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -18,6 +19,7 @@
 
 #include "../kselftest_harness.h"
 #include "cemapping.h"
+#include "namedshm.h"
 #include "namedshm_util.h"
 
 static char self_exe[4096];
@@ -496,6 +498,65 @@ TEST_F(ce, sixty_four_handles)
 		  WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, v, TRUE, 0));
 	for (i = 0; i < MAXIMUM_WAIT_OBJECTS; i++)
 		CloseHandle(v[i]);
+}
+
+static void *native_hold(void *p)
+{
+	unsigned int idx;
+
+	return (void *)(intptr_t)namedshm_wait(p, 1, 0, 0, &idx);
+}
+
+/* The native API of <namedshm.h> on the same objects. */
+TEST_F(ce, native_api)
+{
+	const char *name = nsh_name("native");
+	int e, e2, m, s, v[3];
+	unsigned int idx = 9, prev = 9;
+	pthread_t th;
+	void *res;
+
+	e = namedshm_event_open(name, O_RDWR | O_CREAT, 0600, 0);
+	ASSERT_LE(0, e);
+	e2 = namedshm_event_open(name, O_RDONLY, 0, 0);
+	ASSERT_LE(0, e2);
+	EXPECT_EQ(-1, namedshm_mutex_open(name, O_RDWR, 0, 0));
+	EXPECT_EQ(EPROTOTYPE, errno);
+	EXPECT_EQ(-1, namedshm_event_set(e2));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, namedshm_wait(&e2, 1, 0, 0, NULL));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_EQ(0, namedshm_event_set(e));
+	EXPECT_EQ(0, namedshm_wait(&e2, 1, 0, 1000000, &idx));
+	EXPECT_EQ(0, idx);
+	EXPECT_EQ(-1, namedshm_wait(&e2, 1, 0, 0, NULL)); /* auto-reset */
+
+	s = namedshm_sem_open(NULL, O_RDWR | O_CREAT, 0600, 0, 2);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(0, namedshm_sem_post(s, 2, &prev));
+	EXPECT_EQ(0, prev);
+	EXPECT_EQ(-1, namedshm_sem_post(s, 1, &prev));
+	EXPECT_EQ(EOVERFLOW, errno);
+
+	m = namedshm_mutex_open(NULL, O_RDWR | O_CREAT, 0600, 0);
+	ASSERT_LE(0, m);
+	pthread_create(&th, NULL, native_hold, &m);
+	pthread_join(th, &res);
+	EXPECT_EQ(0, (int)(intptr_t)res);
+	EXPECT_EQ(-1, namedshm_mutex_unlock(m));
+	EXPECT_EQ(EPERM, errno);
+	v[0] = e;
+	v[1] = s;
+	v[2] = m;
+	EXPECT_EQ(0, namedshm_event_set(e));
+	/* Wait-all: abandoned mutex at index 2. */
+	EXPECT_EQ(1, namedshm_wait(v, 3, NAMEDSHM_WAIT_ALL, -1, &idx));
+	EXPECT_EQ(2, idx);
+	EXPECT_EQ(0, namedshm_mutex_unlock(m));
+	close(m);
+	close(s);
+	close(e2);
+	close(e);
 }
 
 int main(int argc, char **argv)
