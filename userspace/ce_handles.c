@@ -446,6 +446,7 @@ DWORD ce_error_from_errno(int err)
 	case ENXIO:
 		return ERROR_NOT_SUPPORTED;
 	case EBADF:
+	case EPROTOTYPE: /* the name is another kind of object */
 		return ERROR_INVALID_HANDLE;
 	case EINVAL:
 	case E2BIG:
