@@ -60,7 +60,8 @@ tests: harness lib
 	done
 
 # Examples link statically against libnamedshm.a so they run in the VM.
-EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file
+EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file \
+	ce-producer ce-consumer
 EXAMPLE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -static \
 	-I$(CURDIR)/include -I$(CURDIR)/include/uapi
 
