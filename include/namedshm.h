@@ -61,9 +61,9 @@ extern "C" {
 
 /* Version of the library (not of the kernel ABI, NAMEDSHM_ABI_VERSION). */
 #define NAMEDSHM_VERSION_MAJOR 1
-#define NAMEDSHM_VERSION_MINOR 1
+#define NAMEDSHM_VERSION_MINOR 2
 #define NAMEDSHM_VERSION_PATCH 0
-#define NAMEDSHM_VERSION_STRING "1.1.0"
+#define NAMEDSHM_VERSION_STRING "1.2.0"
 
 /**
  * struct namedshm_result - what namedshm_open_ex() found or made
@@ -287,7 +287,7 @@ int namedshm_fchown(int fd, uid_t owner, gid_t group);
 /**
  * namedshm_version() - version of the library that is running
  *
- * Return: a static string, "MAJOR.MINOR.PATCH" ("1.1.0"); compare with
+ * Return: a static string, "MAJOR.MINOR.PATCH" ("1.2.0"); compare with
  * NAMEDSHM_VERSION_STRING to detect a header/library mismatch.  Never
  * fails.
  */
