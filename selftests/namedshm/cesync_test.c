@@ -41,11 +41,13 @@ FIXTURE_TEARDOWN(ce)
 
 TEST_F(ce, create_open_names_and_kinds)
 {
-	const char *name = nsh_name("ce-kinds");
 	HANDLE e, e2, m, s, f;
 	char16_t wname[200];
-	char local[200];
+	char local[200], name[128];
 	size_t i;
+
+	/* nsh_name() reuses its buffer: keep a copy. */
+	snprintf(name, sizeof(name), "%s", nsh_name("ce-kinds"));
 
 	SetLastError(77);
 	e = CreateEventA(NULL, TRUE, FALSE, name);
