@@ -26,7 +26,8 @@
 #include <linux/types.h>
 
 /* Version of this interface, reported by NAMEDSHM_IOC_DEVICE_INFO. */
-#define NAMEDSHM_ABI_VERSION 1
+/* 1: regions; 2: sync objects (NAMEDSHM_OPEN_SIZE_VER2, TOKEN, WAIT). */
+#define NAMEDSHM_ABI_VERSION 2
 
 /* The device node, created by the module with mode 0666. */
 #define NAMEDSHM_DEVICE_PATH "/dev/namedshm"
