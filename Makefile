@@ -65,7 +65,8 @@ tests: harness lib
 		KSFT_HARNESS_DIR=$$(cat $(BUILD)/.harness-dir)
 
 # Examples link statically against libnamedshm.a so they run in the VM.
-EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file
+EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file \
+	ce-producer ce-consumer
 # Written as for Windows (<windows.h>, <tchar.h>, _tmain): built unchanged
 # through the Win32 include directory, ANSI and UNICODE, as C and C++.
 WIN32_EXAMPLES := $(foreach p,win32-writer win32-reader,\

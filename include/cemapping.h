@@ -369,4 +369,7 @@ int namedshm_ce_object_mode(int mode);
 }
 #endif
 
+/* Named events, mutexes, semaphores and waits. */
+#include "cesync.h"
+
 #endif /* CEMAPPING_H */

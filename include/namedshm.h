@@ -75,7 +75,7 @@ extern "C" {
  * version 1 and cannot change either).  Whatever needs more room comes as
  * a new function taking a structure whose first member is its size (sz),
  * as struct namedshm_open_opts does since 1.2; a changed namedshm_stat
- * would need soname 2.
+ * would need soname 3.
  */
 
 /**
@@ -403,6 +403,60 @@ int namedshm_fchown(int fd, uid_t owner, gid_t group);
  * fails.
  */
 const char *namedshm_version(void);
+
+/*
+ * Named events, mutexes and semaphores
+ * ------------------------------------
+ * Sync objects share the name table with regions (a name that exists as
+ * another kind is EPROTOTYPE), live while any handle exists, and are
+ * handles (fds, close-on-exec) like regions; close() them.  @name, @oflag
+ * (O_RDONLY: may wait only; O_RDWR: may also set/reset/pulse or post;
+ * O_CREAT, O_EXCL, O_CLOEXEC) and @mode are as for namedshm_open();
+ * the initial state only applies when this call creates the object.
+ * Unlike the other functions, the first mutex operation or wait of a
+ * thread makes the thread's owner token (pthread_once(),
+ * pthread_setspecific()), so call them from threads, not signal handlers.
+ *
+ * A mutex is owned by a thread.  When the owner thread ends (returns or
+ * calls pthread_exit()), or its process dies or execs, while owning it,
+ * the mutex is abandoned: the next wait that takes it returns 1.
+ */
+
+/* @flags: NAMEDSHM_SYNC_MANUAL_RESET, NAMEDSHM_SYNC_SIGNALED. */
+int namedshm_event_open(const char *name, int oflag, mode_t mode,
+			unsigned int flags);
+/* @owned (needs O_CREAT): a created mutex is owned by the caller. */
+int namedshm_mutex_open(const char *name, int oflag, mode_t mode, int owned);
+/* With O_CREAT: 0 <= @count <= @max, 1 <= @max <= INT32_MAX (EINVAL). */
+int namedshm_sem_open(const char *name, int oflag, mode_t mode,
+		      unsigned int count, unsigned int max);
+
+/* 0, or -1 with errno: EPROTOTYPE (not an event), EACCES (O_RDONLY). */
+int namedshm_event_set(int fd);
+int namedshm_event_reset(int fd);
+int namedshm_event_pulse(int fd);
+/* Add @n; *@prev gets the count before.  EOVERFLOW past the maximum. */
+int namedshm_sem_post(int fd, unsigned int n, unsigned int *prev);
+/* Release once (ownership is recursive).  EPERM: not the owner. */
+int namedshm_mutex_unlock(int fd);
+
+/**
+ * namedshm_wait() - wait for sync objects
+ * @fds:        1..NAMEDSHM_WAIT_MAX handles of sync objects
+ * @n:          their number
+ * @flags:      0 (any one) or NAMEDSHM_WAIT_ALL (all at once, atomically)
+ * @timeout_ns: relative timeout, 0 polls, negative waits forever
+ * @index:      if not NULL, the index taken (wait-any), or 0 / the index
+ *              of an abandoned mutex (wait-all)
+ *
+ * Return: 0 when satisfied, 1 when satisfied and a mutex taken had been
+ * abandoned, or -1 with errno: ETIMEDOUT; EINTR (a signal; finite waits
+ * only, and infinite ones whose handler lacks SA_RESTART); EINVAL (counts,
+ * flags, the same object twice in a wait-all); EBADF; EPROTOTYPE (a
+ * region handle).
+ */
+int namedshm_wait(const int *fds, unsigned int n, int flags,
+		  int64_t timeout_ns, unsigned int *index);
 
 #ifdef __cplusplus
 }

@@ -8,11 +8,13 @@
  * Handles are mmap()ed; the memory is an ordinary shmem file.
  */
 
+#include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
+#include <linux/hrtimer.h>
 #include <linux/ipc_namespace.h>
 #include <linux/list_bl.h>
 #include <linux/magic.h>
@@ -27,6 +29,8 @@
 #include <linux/pseudo_fs.h>
 #include <linux/rculist_bl.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -101,14 +105,52 @@
  *    once), only region->mapping, the backing inode's, which inodes free
  *    after a grace period too.
  *
- * 5. Module.  Handle files, windows (and so mappings) and the open device
- *    pin the module (fops.owner).  Unloading is refused while any of them
- *    exists.
+ * 5. Module.  Handle files, windows (and so mappings), owner tokens and
+ *    the open device pin the module (fops.owner).  Unloading is refused
+ *    while any of them exists.
+ *
+ * 6. Kinds.  A table entry is a region of one kind: a mapping (the
+ *    above), an event, a mutex or a semaphore.  All kinds share the name
+ *    table, so one name is one object of one kind; open or create of a
+ *    name that is another kind fails with EPROTOTYPE.  Sync objects
+ *    (every kind but mapping) have an inode and handles and are named,
+ *    counted, charged (as objects of 0 bytes) and permission-checked
+ *    exactly like mappings, by the same code; they have no window and no
+ *    memory (region->window and region->mapping are NULL), and mmap() of
+ *    their handles is EINVAL.  Their state is region->sync.
+ *
+ * 7. Waits.  A wait (NAMEDSHM_IOC_WAIT) holds a file reference on every
+ *    handle it waits on, and on the caller's token, from fget() to the
+ *    end, so the objects outlive it: closing a handle never ends a wait,
+ *    and an object's waiter list is always empty when it is destroyed.
+ *    The wait's own structure (struct namedshm_q) lives on the waiter's
+ *    heap, is linked into the objects' waiter lists only under
+ *    namedshm_sync_lock, and is unlinked by the waiter itself under that
+ *    lock before it is freed; wakers only touch it under the lock.
+ *
+ * 8. Owner tokens and abandonment.  A mutex is owned by a (token, thread)
+ *    pair: struct namedshm_token, the private data of a token file the
+ *    library makes for each thread (NAMEDSHM_IOC_TOKEN), and the owner's
+ *    global thread and process ids.  An owned mutex is on its token's
+ *    owned list.  Every close() of a token descriptor calls
+ *    namedshm_token_flush() with current = the closer: it abandons the
+ *    mutexes owned through the token by threads of current's process.
+ *    That is the thread-exit path (the library's TLS destructor closes
+ *    the thread's token), the process-death path (exit_files() closes
+ *    every descriptor, before the parent can reap the process, so a
+ *    waitpid() that returned sees the mutex abandoned) and the exec path
+ *    (tokens are close-on-exec).  A forked child that closes its copy of
+ *    the descriptor abandons nothing: its threads own nothing through it.
+ *    The token's release (last reference) abandons whatever is still
+ *    owned through it by anyone, and frees it.  Destroying a mutex takes
+ *    it off its owner's list.  A thread that leaves without closing its
+ *    token (a raw exit(2) syscall) keeps its mutexes until the process
+ *    exits.
  *
  * Locking
  * =======
  *
- * Three kinds of lock, none ever held across an allocation, a user copy
+ * Four kinds of lock, none ever held across an allocation, a user copy
  * or anything that sleeps, and none ever taken while another is held, so
  * there is no order between them to respect:
  *
@@ -117,12 +159,46 @@
  * - namedshm_quota_lock guards the per-user and per-IPC-namespace tables
  *   and their counters, against which the limits are checked;
  * - region->perm_lock guards a region's owner, group and mode (kept in
- *   region->inode, where fstat() reads them).
+ *   region->inode, where fstat() reads them);
+ * - namedshm_sync_lock, one for the whole module, guards the state of
+ *   every sync object (region->sync), every waiter list, every token's
+ *   owned list and every queued struct namedshm_q.  One lock makes
+ *   wait-all atomic without a lock order between objects (ntsync needs a
+ *   per-device wait_all_lock plus per-object locks for that); the cost,
+ *   contention between unrelated objects, is a few hundred nanoseconds
+ *   of work per operation under the lock.  wake_up_process() is called
+ *   under it (it takes only the woken task's scheduler locks).
  *
  * Lookups of existing names take no lock at all: they walk the bucket
  * under rcu_read_lock() and take a handle reference with
  * refcount_inc_not_zero().  Regions are freed with kfree_rcu().
  */
+
+struct namedshm_token;
+
+/*
+ * The state of an event, mutex or semaphore (rule 6); all of it guarded
+ * by namedshm_sync_lock.
+ */
+struct namedshm_sync {
+	/* Queued waits: struct namedshm_wait_entry.node, oldest first. */
+	struct list_head waiters;
+	/* Semaphore: count; mutex: recursion count (0: free). */
+	u32 count;
+	/* Semaphore: maximum count. */
+	u32 max;
+	/* Event. */
+	bool signaled;
+	bool manual;
+	/* Mutex: the owner left without releasing it, not yet reported. */
+	bool abandoned;
+	/* Mutex: the owner's token (rule 8), or NULL. */
+	struct namedshm_token *owner;
+	pid_t owner_tid;
+	pid_t owner_tgid;
+	/* Mutex: in owner->owned while owned. */
+	struct list_head owner_node;
+};
 
 struct namedshm_region {
 	struct hlist_bl_node node;
@@ -144,6 +220,8 @@ struct namedshm_region {
 	struct namedshm_nsq *nsq;
 	spinlock_t perm_lock; /* guards inode's i_uid, i_gid and i_mode */
 	u32 flags;
+	u32 kind; /* NAMEDSHM_KIND_*, immutable (rule 6) */
+	struct namedshm_sync sync; /* kinds other than mapping */
 	struct rcu_head rcu;
 	u32 name_len;
 	char name[];
@@ -397,12 +475,298 @@ static struct namedshm_region *namedshm_find(struct hlist_bl_head *b,
 	return NULL;
 }
 
+/* Sync objects (lifetime rules 6-8). */
+static DEFINE_SPINLOCK(namedshm_sync_lock);
+
+/* An owner token (rule 8): the private data of a token file. */
+struct namedshm_token {
+	/* Mutexes owned through this token: namedshm_sync.owner_node. */
+	struct list_head owned;
+};
+
+/* One object of a queued wait. */
+struct namedshm_wait_entry {
+	struct list_head node; /* in obj->sync.waiters */
+	struct namedshm_q *q;
+	struct namedshm_region *obj;
+	struct file *file; /* the wait's reference (rule 7) */
+	u32 index;
+};
+
+/* A wait in progress (rule 7). */
+struct namedshm_q {
+	struct task_struct *task;
+	/* Who would own a mutex this wait acquires. */
+	struct namedshm_token *token;
+	pid_t tid;
+	pid_t tgid;
+	bool all;
+	/* -1 while waiting; then the index out, written under the lock. */
+	int signaled;
+	bool abandoned;
+	u32 count;
+	struct namedshm_wait_entry entries[];
+};
+
+static bool namedshm_is_sync(const struct namedshm_region *r)
+{
+	return r->kind != NAMEDSHM_KIND_MAPPING;
+}
+
+static bool namedshm_mutex_owned_by(struct namedshm_region *r,
+				    struct namedshm_token *token, pid_t tid)
+{
+	lockdep_assert_held(&namedshm_sync_lock);
+	return r->sync.owner && r->sync.owner == token &&
+	       r->sync.owner_tid == tid;
+}
+
+/* Would a wait of @q on @r succeed now? */
+static bool namedshm_sync_ready(struct namedshm_region *r,
+				struct namedshm_q *q)
+{
+	lockdep_assert_held(&namedshm_sync_lock);
+	switch (r->kind) {
+	case NAMEDSHM_KIND_EVENT:
+		return r->sync.signaled;
+	case NAMEDSHM_KIND_SEMAPHORE:
+		return r->sync.count;
+	case NAMEDSHM_KIND_MUTEX:
+		if (!r->sync.owner)
+			return true;
+		return namedshm_mutex_owned_by(r, q->token, q->tid) &&
+		       r->sync.count < U32_MAX;
+	}
+	return false;
+}
+
+static void namedshm_mutex_take(struct namedshm_region *r,
+				struct namedshm_token *token, pid_t tid,
+				pid_t tgid)
+{
+	lockdep_assert_held(&namedshm_sync_lock);
+	r->sync.owner = token;
+	r->sync.owner_tid = tid;
+	r->sync.owner_tgid = tgid;
+	r->sync.count = 1;
+	list_add_tail(&r->sync.owner_node, &token->owned);
+}
+
+/* Consume @r for @q, which namedshm_sync_ready() allowed; abandoned? */
+static bool namedshm_sync_consume(struct namedshm_region *r,
+				  struct namedshm_q *q)
+{
+	bool abandoned = false;
+
+	lockdep_assert_held(&namedshm_sync_lock);
+	switch (r->kind) {
+	case NAMEDSHM_KIND_EVENT:
+		if (!r->sync.manual)
+			r->sync.signaled = false;
+		break;
+	case NAMEDSHM_KIND_SEMAPHORE:
+		r->sync.count--;
+		break;
+	case NAMEDSHM_KIND_MUTEX:
+		abandoned = r->sync.abandoned;
+		r->sync.abandoned = false;
+		if (r->sync.owner)
+			r->sync.count++;
+		else
+			namedshm_mutex_take(r, q->token, q->tid, q->tgid);
+		break;
+	}
+	return abandoned;
+}
+
+/* Satisfy @q at @index: the waiter sees it once it runs (rule 7). */
+static void namedshm_q_satisfy(struct namedshm_q *q, u32 index,
+			       bool abandoned)
+{
+	lockdep_assert_held(&namedshm_sync_lock);
+	q->abandoned = abandoned;
+	/* Pairs with smp_load_acquire() in namedshm_wait_sleep(). */
+	smp_store_release(&q->signaled, index);
+	wake_up_process(q->task);
+}
+
+/*
+ * Wait-all: take every object of @q, or nothing.  Returns -1, or the
+ * index to report: 0, or the first abandoned mutex's (*@abandoned).
+ */
+static int namedshm_q_try_all(struct namedshm_q *q, bool *abandoned)
+{
+	int index = -1;
+	u32 i;
+
+	lockdep_assert_held(&namedshm_sync_lock);
+	for (i = 0; i < q->count; i++)
+		if (!namedshm_sync_ready(q->entries[i].obj, q))
+			return -1;
+	for (i = 0; i < q->count; i++)
+		if (namedshm_sync_consume(q->entries[i].obj, q) && index < 0)
+			index = i;
+	*abandoned = index >= 0;
+	return index >= 0 ? index : 0;
+}
+
+/* Wait-any: take the lowest ready object of @q; its index, or -1. */
+static int namedshm_q_try_any(struct namedshm_q *q, bool *abandoned)
+{
+	u32 i;
+
+	lockdep_assert_held(&namedshm_sync_lock);
+	for (i = 0; i < q->count; i++) {
+		if (namedshm_sync_ready(q->entries[i].obj, q)) {
+			*abandoned = namedshm_sync_consume(q->entries[i].obj,
+							   q);
+			return i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * @r became (more) signaled: satisfy the queued waits it can, oldest
+ * first, as long as it stays signaled.
+ */
+static void namedshm_sync_wake(struct namedshm_region *r)
+{
+	struct namedshm_wait_entry *e;
+
+	lockdep_assert_held(&namedshm_sync_lock);
+	list_for_each_entry(e, &r->sync.waiters, node) {
+		struct namedshm_q *q = e->q;
+		bool abandoned;
+		int index;
+
+		if (q->signaled != -1)
+			continue;
+		if (q->all) {
+			index = namedshm_q_try_all(q, &abandoned);
+			if (index >= 0)
+				namedshm_q_satisfy(q, index, abandoned);
+		} else if (namedshm_sync_ready(r, q)) {
+			namedshm_q_satisfy(q, e->index,
+					   namedshm_sync_consume(r, q));
+		}
+	}
+}
+
+/* The owner is gone without releasing @r (rule 8). */
+static void namedshm_mutex_abandon(struct namedshm_region *r)
+{
+	lockdep_assert_held(&namedshm_sync_lock);
+	list_del(&r->sync.owner_node);
+	r->sync.owner = NULL;
+	r->sync.count = 0;
+	r->sync.abandoned = true;
+	namedshm_sync_wake(r);
+}
+
+static void namedshm_sync_init(struct namedshm_region *r, u32 kind)
+{
+	r->kind = kind;
+	INIT_LIST_HEAD(&r->sync.waiters);
+	INIT_LIST_HEAD(&r->sync.owner_node);
+}
+
+/* Before the region is freed: off its owner's list (rule 8). */
+static void namedshm_sync_destroy(struct namedshm_region *r)
+{
+	spin_lock(&namedshm_sync_lock);
+	WARN_ON_ONCE(!list_empty(&r->sync.waiters));
+	if (r->sync.owner)
+		list_del(&r->sync.owner_node);
+	r->sync.owner = NULL;
+	spin_unlock(&namedshm_sync_lock);
+}
+
+/*
+ * Every close() of a token descriptor (rule 8): abandon what the
+ * closing process's threads own through it.
+ */
+static int namedshm_token_flush(struct file *file, fl_owner_t id)
+{
+	struct namedshm_token *t = file->private_data;
+	struct namedshm_region *r, *tmp;
+
+	spin_lock(&namedshm_sync_lock);
+	list_for_each_entry_safe(r, tmp, &t->owned, sync.owner_node)
+		if (r->sync.owner_tgid == current->tgid)
+			namedshm_mutex_abandon(r);
+	spin_unlock(&namedshm_sync_lock);
+	return 0;
+}
+
+static int namedshm_token_release(struct inode *inode, struct file *file)
+{
+	struct namedshm_token *t = file->private_data;
+	struct namedshm_region *r, *tmp;
+
+	spin_lock(&namedshm_sync_lock);
+	list_for_each_entry_safe(r, tmp, &t->owned, sync.owner_node)
+		namedshm_mutex_abandon(r);
+	spin_unlock(&namedshm_sync_lock);
+	kfree(t);
+	return 0;
+}
+
+static const struct file_operations namedshm_token_fops = {
+	.owner = THIS_MODULE,
+	.flush = namedshm_token_flush,
+	.release = namedshm_token_release,
+};
+
+static long namedshm_ioctl_token(void)
+{
+	struct namedshm_token *t;
+	struct file *file;
+	int fd;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&t->owned);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		kfree(t);
+		return fd;
+	}
+	file = anon_inode_getfile("namedshm-token", &namedshm_token_fops, t,
+				  O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		kfree(t);
+		return PTR_ERR(file);
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
+/* A reference to the token behind @fd, or an error. */
+static struct file *namedshm_get_token(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op != &namedshm_token_fops) {
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	return file;
+}
+
 static void namedshm_region_destroy(struct namedshm_region *r)
 {
 	namedshm_uncharge(r);
 	/* Lock-free readers only compare r->ns, never dereference it. */
 	namedshm_put_ipc_ns(r->ns);
-	fput(r->window);
+	if (namedshm_is_sync(r))
+		namedshm_sync_destroy(r);
+	else
+		fput(r->window);
 	/* Handles are gone; the inode outlives us only in dentry caches. */
 	r->inode->i_private = NULL;
 	iput(r->inode);
@@ -753,6 +1117,90 @@ err_ns:
 	return ERR_PTR(ret);
 }
 
+/*
+ * A new sync object (rule 6) of @args->kind, in the initial state @args
+ * asks for; a mutex created owned is owned by @token and the caller.
+ */
+static struct namedshm_region *
+namedshm_sync_alloc(const char *name, u32 len, umode_t mode,
+		    const struct namedshm_open *args,
+		    struct namedshm_token *token)
+{
+	struct namedshm_user *spare_user;
+	struct namedshm_nsq *spare_nsq;
+	struct namedshm_region *r;
+	int ret;
+
+	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
+	spare_user = kzalloc(sizeof(*spare_user), GFP_KERNEL_ACCOUNT);
+	spare_nsq = kzalloc(sizeof(*spare_nsq), GFP_KERNEL_ACCOUNT);
+	if (!r || !spare_user || !spare_nsq) {
+		kfree(spare_user);
+		kfree(spare_nsq);
+		kfree(r);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&r->perm_lock);
+	namedshm_sync_init(r, args->kind);
+	r->flags = NAMEDSHM_REGION_WRITABLE;
+	if (len)
+		r->flags |= NAMEDSHM_REGION_NAMED;
+	memcpy(r->name, name, len);
+	r->name_len = len;
+	r->ns = namedshm_get_ipc_ns();
+	r->hash = full_name_hash(r->ns, name, len);
+
+	/* An object of 0 bytes: it counts against the object limits. */
+	ret = namedshm_charge(r, spare_user, spare_nsq);
+	if (ret)
+		goto err_ns;
+	ret = -ENOMEM;
+	r->inode = namedshm_region_inode(r, mode);
+	if (!r->inode)
+		goto err_uncharge;
+
+	switch (r->kind) {
+	case NAMEDSHM_KIND_EVENT:
+		r->sync.manual = args->sync_flags & NAMEDSHM_SYNC_MANUAL_RESET;
+		r->sync.signaled = args->sync_flags & NAMEDSHM_SYNC_SIGNALED;
+		break;
+	case NAMEDSHM_KIND_SEMAPHORE:
+		r->sync.count = args->count;
+		r->sync.max = args->max;
+		break;
+	case NAMEDSHM_KIND_MUTEX:
+		/* Before the name is visible: nobody can take it first. */
+		if (token) {
+			spin_lock(&namedshm_sync_lock);
+			namedshm_mutex_take(r, token, current->pid,
+					    current->tgid);
+			spin_unlock(&namedshm_sync_lock);
+		}
+		break;
+	}
+	refcount_set(&r->handles, 1);
+	return r;
+
+err_uncharge:
+	namedshm_uncharge(r);
+err_ns:
+	namedshm_put_ipc_ns(r->ns);
+	kfree(r);
+	return ERR_PTR(ret);
+}
+
+/* A new object of any kind for NAMEDSHM_IOC_OPEN. */
+static struct namedshm_region *
+namedshm_object_alloc(const char *name, u32 len, u32 flags,
+		      const struct namedshm_open *args, struct file *backing,
+		      struct namedshm_token *token)
+{
+	if (args->kind != NAMEDSHM_KIND_MAPPING)
+		return namedshm_sync_alloc(name, len, args->mode, args, token);
+	return namedshm_region_alloc(name, len, args->size, flags, args->mode,
+				     backing);
+}
+
 /* A consistent snapshot of owner, group and mode. */
 static void namedshm_get_perm(struct namedshm_region *r, kuid_t *uid,
 			      kgid_t *gid, umode_t *mode)
@@ -822,8 +1270,10 @@ static int namedshm_copy_out(void __user *uarg, const void *karg, size_t ksize,
 }
 
 static struct namedshm_region *
-namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
-			  umode_t mode, struct file *backing, u32 *status)
+namedshm_lookup_or_create(const char *name, u32 len, u32 flags,
+			  const struct namedshm_open *args,
+			  struct file *backing, struct namedshm_token *token,
+			  u32 *status)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
 	struct namedshm_region *r, *new;
@@ -832,8 +1282,8 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 
 	if (!len) {
 		*status = NAMEDSHM_STATUS_CREATED;
-		return namedshm_region_alloc(name, 0, size, flags, mode,
-					     backing);
+		return namedshm_object_alloc(name, 0, flags, args, backing,
+					     token);
 	}
 
 	hash = full_name_hash(ns, name, len);
@@ -848,7 +1298,7 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 		return ERR_PTR(-ENOENT);
 
 	/* Allocate outside the lock; the loser of a race frees its copy. */
-	new = namedshm_region_alloc(name, len, size, flags, mode, backing);
+	new = namedshm_object_alloc(name, len, flags, args, backing, token);
 	if (IS_ERR(new)) {
 		/*
 		 * Out of quota or memory: the name may have appeared meanwhile,
@@ -875,6 +1325,11 @@ namedshm_lookup_or_create(const char *name, u32 len, u64 size, u32 flags,
 	namedshm_region_destroy(new); /* never visible to anyone */
 existed:
 	*status = NAMEDSHM_STATUS_EXISTED;
+	/* One namespace for all kinds (rule 6). */
+	if (r->kind != args->kind) {
+		namedshm_region_put(r);
+		return ERR_PTR(-EPROTOTYPE);
+	}
 	if (flags & NAMEDSHM_OPEN_EXCL) {
 		namedshm_region_put(r);
 		return ERR_PTR(-EEXIST);
@@ -965,11 +1420,60 @@ err:
 	return ERR_PTR(ret);
 }
 
+/* The sync fields of NAMEDSHM_IOC_OPEN (zero for a mapping). */
+static int namedshm_check_sync_args(const struct namedshm_open *a)
+{
+	u32 sf = a->sync_flags;
+
+	if (a->pad3 || (sf & ~NAMEDSHM_SYNC_FLAGS_MASK))
+		return -EINVAL;
+	switch (a->kind) {
+	case NAMEDSHM_KIND_MAPPING:
+		return (sf || a->count || a->max) ? -EINVAL : 0;
+	case NAMEDSHM_KIND_EVENT:
+	case NAMEDSHM_KIND_MUTEX:
+	case NAMEDSHM_KIND_SEMAPHORE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (a->size || a->backing_fd ||
+	    (a->flags & (NAMEDSHM_OPEN_RESERVE | NAMEDSHM_OPEN_HUGE |
+			 NAMEDSHM_OPEN_BACKING_FD)))
+		return -EINVAL;
+	switch (a->kind) {
+	case NAMEDSHM_KIND_EVENT:
+		if (a->count || a->max || (sf & NAMEDSHM_SYNC_OWNED))
+			return -EINVAL;
+		break;
+	case NAMEDSHM_KIND_MUTEX:
+		if (a->count || a->max || (sf & ~NAMEDSHM_SYNC_OWNED))
+			return -EINVAL;
+		/* Only a create can make the caller the owner. */
+		if ((sf & NAMEDSHM_SYNC_OWNED) &&
+		    !(a->flags & NAMEDSHM_OPEN_CREATE))
+			return -EINVAL;
+		break;
+	case NAMEDSHM_KIND_SEMAPHORE:
+		if (sf)
+			return -EINVAL;
+		/* Checked even when the name exists, as Win32 does. */
+		if (a->flags & NAMEDSHM_OPEN_CREATE) {
+			if (!a->max || a->max > S32_MAX || a->count > a->max)
+				return -EINVAL;
+		} else if (a->count || a->max) {
+			return -EINVAL;
+		}
+		break;
+	}
+	return 0;
+}
+
 static long namedshm_ioctl_open(void __user *uarg)
 {
 	struct namedshm_open args;
 	struct namedshm_region *r;
-	struct file *file, *backing = NULL;
+	struct file *file, *backing = NULL, *token = NULL;
 	bool write, cloexec, backing_writable = false;
 	char *name = NULL;
 	u32 argsz, flags;
@@ -996,6 +1500,9 @@ static long namedshm_ioctl_open(void __user *uarg)
 	if ((args.flags & NAMEDSHM_OPEN_GROW) &&
 	    !(args.flags & NAMEDSHM_OPEN_BACKING_FD))
 		return -EINVAL;
+	ret = namedshm_check_sync_args(&args);
+	if (ret)
+		return ret;
 
 	if (!args.name) {
 		/* Unnamed: always a new region, reachable by fd passing only. */
@@ -1007,7 +1514,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 		return -ENAMETOOLONG;
 	}
 
-	if (args.flags & NAMEDSHM_OPEN_CREATE) {
+	if ((args.flags & NAMEDSHM_OPEN_CREATE) &&
+	    args.kind == NAMEDSHM_KIND_MAPPING) {
 		if (!args.size)
 			return -EINVAL;
 		if (args.size > READ_ONCE(max_region_size) ||
@@ -1036,6 +1544,15 @@ static long namedshm_ioctl_open(void __user *uarg)
 		}
 	}
 
+	if (args.sync_flags & NAMEDSHM_SYNC_OWNED) {
+		token = namedshm_get_token(args.token_fd);
+		if (IS_ERR(token)) {
+			ret = PTR_ERR(token);
+			token = NULL;
+			goto out_free_name;
+		}
+	}
+
 	cloexec = !(args.flags & NAMEDSHM_OPEN_NOCLOEXEC);
 	fd = get_unused_fd_flags(cloexec ? O_CLOEXEC : 0);
 	if (fd < 0) {
@@ -1046,8 +1563,10 @@ static long namedshm_ioctl_open(void __user *uarg)
 	flags = args.flags;
 	if (backing && !backing_writable)
 		flags |= NAMEDSHM_BACKING_READ_ONLY;
-	r = namedshm_lookup_or_create(name, args.name_len, args.size, flags,
-				      args.mode, backing, &args.status);
+	r = namedshm_lookup_or_create(name, args.name_len, flags, &args,
+				      backing,
+				      token ? token->private_data : NULL,
+				      &args.status);
 	if (IS_ERR(r)) {
 		ret = PTR_ERR(r);
 		goto out_put_fd;
@@ -1069,6 +1588,8 @@ static long namedshm_ioctl_open(void __user *uarg)
 
 	if (backing)
 		fput(backing);
+	if (token)
+		fput(token);
 	kfree(name);
 	fd_install(fd, file);
 	return fd;
@@ -1078,6 +1599,8 @@ out_put_fd:
 out_free_name:
 	if (backing)
 		fput(backing);
+	if (token)
+		fput(token);
 	kfree(name);
 	return ret;
 }
@@ -1118,6 +1641,168 @@ static long namedshm_ioctl_device_info(void __user *uarg)
 	return namedshm_copy_out(uarg, &info, sizeof(info), argsz);
 }
 
+/*
+ * Sleep until @q is satisfied, a signal comes or @timeout (absolute,
+ * CLOCK_MONOTONIC; NULL: never) passes.  ntsync's loop, less the clocks.
+ */
+static int namedshm_wait_sleep(struct namedshm_q *q, ktime_t *timeout)
+{
+	int ret = 0;
+
+	do {
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		/* Pairs with smp_store_release() in namedshm_q_satisfy(). */
+		if (smp_load_acquire(&q->signaled) != -1) {
+			ret = 0;
+			break;
+		}
+		ret = schedule_hrtimeout_range_clock(timeout, 0,
+						     HRTIMER_MODE_ABS,
+						     CLOCK_MONOTONIC);
+	} while (ret < 0);
+	__set_current_state(TASK_RUNNING);
+	/* The timer expired: the caller reads q->signaled under the lock. */
+	return ret ? ret : -ETIMEDOUT;
+}
+
+/*
+ * Take a reference to each handle of @fds into @q (rule 7): sync objects
+ * only.  Returns whether a mutex is among them, or an error.
+ */
+static int namedshm_wait_get(struct namedshm_q *q, const s32 *fds)
+{
+	bool mutex = false;
+	u32 i, j;
+
+	for (i = 0; i < q->count; i++) {
+		struct file *file = fget(fds[i]);
+		struct namedshm_region *r;
+
+		if (!file)
+			return -EBADF;
+		q->entries[i].file = file;
+		if (file->f_op != &namedshm_handle_fops)
+			return -EBADF;
+		r = file->private_data;
+		if (!namedshm_is_sync(r))
+			return -EPROTOTYPE;
+		q->entries[i].obj = r;
+		q->entries[i].q = q;
+		q->entries[i].index = i;
+		if (r->kind == NAMEDSHM_KIND_MUTEX)
+			mutex = true;
+		/* One object twice cannot be taken "all at once". */
+		for (j = 0; q->all && j < i; j++)
+			if (q->entries[j].obj == r)
+				return -EINVAL;
+	}
+	return mutex;
+}
+
+static void namedshm_wait_put(struct namedshm_q *q)
+{
+	u32 i;
+
+	for (i = 0; i < q->count; i++)
+		if (q->entries[i].file)
+			fput(q->entries[i].file);
+}
+
+static long namedshm_ioctl_wait(void __user *uarg)
+{
+	s32 fds[NAMEDSHM_WAIT_MAX];
+	struct file *token = NULL;
+	struct namedshm_wait args;
+	ktime_t timeout, *tp = NULL;
+	struct namedshm_q *q;
+	bool abandoned = false;
+	int index, ret;
+	u32 argsz, i;
+
+	ret = namedshm_copy_args(&args, sizeof(args),
+				 offsetofend(struct namedshm_wait, abandoned),
+				 uarg, &argsz);
+	if (ret)
+		return ret;
+	if (args.flags & ~NAMEDSHM_WAIT_FLAGS_MASK || !args.count ||
+	    args.count > NAMEDSHM_WAIT_MAX)
+		return -EINVAL;
+	if (args.timeout != NAMEDSHM_WAIT_INFINITE) {
+		timeout = ktime_add_safe(ktime_get(),
+					 ns_to_ktime(min_t(u64, args.timeout,
+							   KTIME_MAX)));
+		tp = &timeout;
+	}
+	if (copy_from_user(fds, u64_to_user_ptr(args.objs),
+			   args.count * sizeof(fds[0])))
+		return -EFAULT;
+
+	q = kzalloc(struct_size(q, entries, args.count), GFP_KERNEL_ACCOUNT);
+	if (!q)
+		return -ENOMEM;
+	q->task = current;
+	q->tid = current->pid;
+	q->tgid = current->tgid;
+	q->all = args.flags & NAMEDSHM_WAIT_ALL;
+	q->signaled = -1;
+	q->count = args.count;
+
+	ret = namedshm_wait_get(q, fds);
+	if (ret < 0)
+		goto out;
+	if (ret) {
+		/* A mutex is owned by a token: the caller must name one. */
+		token = namedshm_get_token(args.token_fd);
+		if (IS_ERR(token)) {
+			ret = -EINVAL;
+			token = NULL;
+			goto out;
+		}
+		q->token = token->private_data;
+	}
+
+	spin_lock(&namedshm_sync_lock);
+	index = q->all ? namedshm_q_try_all(q, &abandoned) :
+			 namedshm_q_try_any(q, &abandoned);
+	if (index < 0 && (!tp || args.timeout)) {
+		for (i = 0; i < q->count; i++)
+			list_add_tail(&q->entries[i].node,
+				      &q->entries[i].obj->sync.waiters);
+		spin_unlock(&namedshm_sync_lock);
+
+		ret = namedshm_wait_sleep(q, tp);
+
+		spin_lock(&namedshm_sync_lock);
+		for (i = 0; i < q->count; i++)
+			list_del(&q->entries[i].node);
+		/* Satisfied wins over a signal or a timeout that raced. */
+		index = q->signaled;
+		abandoned = q->abandoned;
+	}
+	spin_unlock(&namedshm_sync_lock);
+
+	if (index >= 0) {
+		args.index = index;
+		args.abandoned = abandoned;
+		ret = namedshm_copy_out(uarg, &args, sizeof(args), argsz);
+	} else if (ret == -ERESTARTSYS && tp) {
+		/* A restart would begin the relative timeout anew. */
+		ret = -EINTR;
+	} else if (ret >= 0) {
+		ret = -ETIMEDOUT;
+	}
+out:
+	if (token)
+		fput(token);
+	namedshm_wait_put(q);
+	kfree(q);
+	return ret;
+}
+
 /* Ignore the size bits of the command: argsz carries the size. */
 #define NAMEDSHM_IOC_BASE(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
@@ -1131,6 +1816,10 @@ static long namedshm_dev_ioctl(struct file *file, unsigned int cmd,
 		return namedshm_ioctl_open(uarg);
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_DEVICE_INFO):
 		return namedshm_ioctl_device_info(uarg);
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_TOKEN):
+		return namedshm_ioctl_token();
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_WAIT):
+		return namedshm_ioctl_wait(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -1153,7 +1842,7 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 				 uarg, &argsz);
 	if (ret)
 		return ret;
-	if (info.flags || info.reserved[0] || info.reserved[1])
+	if (info.flags || info.kind || info.pad || info.reserved)
 		return -EINVAL;
 
 	buf = info.name;
@@ -1161,7 +1850,8 @@ static long namedshm_region_info(struct file *file, void __user *uarg)
 	memset(&info, 0, sizeof(info));
 	info.argsz = argsz;
 	info.flags = r->flags;
-	if (mapping_mapped(r->mapping))
+	info.kind = r->kind;
+	if (r->mapping && mapping_mapped(r->mapping))
 		info.flags |= NAMEDSHM_REGION_MAPPED;
 	info.size = r->size;
 	info.handles = refcount_read(&r->handles);
@@ -1282,10 +1972,154 @@ static long namedshm_dup(struct file *file, void __user *uarg)
 	return fd;
 }
 
+/* The NAMEDSHM_STATE_* of @r. */
+static u32 namedshm_sync_state(struct namedshm_region *r)
+{
+	u32 state = 0;
+
+	lockdep_assert_held(&namedshm_sync_lock);
+	switch (r->kind) {
+	case NAMEDSHM_KIND_EVENT:
+		if (r->sync.signaled)
+			state |= NAMEDSHM_STATE_SIGNALED;
+		if (r->sync.manual)
+			state |= NAMEDSHM_STATE_MANUAL_RESET;
+		break;
+	case NAMEDSHM_KIND_SEMAPHORE:
+		if (r->sync.count)
+			state |= NAMEDSHM_STATE_SIGNALED;
+		break;
+	case NAMEDSHM_KIND_MUTEX:
+		if (r->sync.owner)
+			state |= NAMEDSHM_STATE_OWNED;
+		else
+			state |= NAMEDSHM_STATE_SIGNALED;
+		if (r->sync.abandoned)
+			state |= NAMEDSHM_STATE_ABANDONED;
+		break;
+	}
+	return state;
+}
+
+/* The event, semaphore and mutex ioctls on a handle (struct namedshm_sync_op). */
+static long namedshm_sync_op(struct file *file, unsigned int cmd,
+			     void __user *uarg)
+{
+	struct namedshm_region *r = file->private_data;
+	struct file *token = NULL;
+	struct namedshm_sync_op op;
+	u32 argsz, kind;
+	bool write;
+	int ret;
+
+	ret = namedshm_copy_args(&op, sizeof(op),
+				 offsetofend(struct namedshm_sync_op, pad), uarg,
+				 &argsz);
+	if (ret)
+		return ret;
+	if (op.flags || op.pad)
+		return -EINVAL;
+
+	switch (cmd) {
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_SET):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_RESET):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_PULSE):
+		kind = NAMEDSHM_KIND_EVENT;
+		write = true;
+		break;
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SEM_RELEASE):
+		kind = NAMEDSHM_KIND_SEMAPHORE;
+		write = true;
+		if (!op.count)
+			return -EINVAL;
+		break;
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE):
+		kind = NAMEDSHM_KIND_MUTEX;
+		write = false;
+		break;
+	default: /* NAMEDSHM_IOC_SYNC_READ */
+		kind = r->kind;
+		write = false;
+		break;
+	}
+	if (r->kind != kind || !namedshm_is_sync(r))
+		return -EPROTOTYPE;
+	if (write && !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	if (cmd == NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE)) {
+		token = namedshm_get_token(op.token_fd);
+		if (IS_ERR(token))
+			return PTR_ERR(token);
+	}
+
+	ret = 0;
+	spin_lock(&namedshm_sync_lock);
+	switch (cmd) {
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_SET):
+		op.prev = r->sync.signaled;
+		r->sync.signaled = true;
+		namedshm_sync_wake(r);
+		break;
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_RESET):
+		op.prev = r->sync.signaled;
+		r->sync.signaled = false;
+		break;
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_PULSE):
+		/* Wake who waits now (all, or one if auto-reset), then reset. */
+		op.prev = r->sync.signaled;
+		r->sync.signaled = true;
+		namedshm_sync_wake(r);
+		r->sync.signaled = false;
+		break;
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SEM_RELEASE):
+		if (op.count > r->sync.max - r->sync.count) {
+			ret = -EOVERFLOW;
+			break;
+		}
+		op.prev = r->sync.count;
+		r->sync.count += op.count;
+		namedshm_sync_wake(r);
+		break;
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE):
+		if (!namedshm_mutex_owned_by(r, token->private_data,
+					     current->pid)) {
+			ret = -EPERM;
+			break;
+		}
+		op.prev = r->sync.count;
+		if (!--r->sync.count) {
+			list_del(&r->sync.owner_node);
+			r->sync.owner = NULL;
+			namedshm_sync_wake(r);
+		}
+		break;
+	default:
+		op.count = r->sync.count;
+		op.max = r->sync.max;
+		op.prev = 0;
+		break;
+	}
+	op.state = namedshm_sync_state(r);
+	spin_unlock(&namedshm_sync_lock);
+	if (token)
+		fput(token);
+	if (ret)
+		return ret;
+	return namedshm_copy_out(uarg, &op, sizeof(op), argsz);
+}
+
 static long namedshm_handle_ioctl(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
 	switch (NAMEDSHM_IOC_BASE(cmd)) {
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_SET):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_RESET):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_PULSE):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SEM_RELEASE):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE):
+	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SYNC_READ):
+		return namedshm_sync_op(file, NAMEDSHM_IOC_BASE(cmd),
+					(void __user *)arg);
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_DUP):
 		return namedshm_dup(file, (void __user *)arg);
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_REGION_INFO):
@@ -1304,6 +2138,8 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	struct namedshm_window *w;
 	int ret;
 
+	if (namedshm_is_sync(r))
+		return -EINVAL; /* rule 6: no memory */
 	/*
 	 * do_mmap() already refused PROT_WRITE shared mappings of a read-only
 	 * handle and cleared VM_MAYWRITE (and VM_SHARED, so such a mapping
@@ -1343,8 +2179,11 @@ static unsigned long namedshm_get_unmapped_area(struct file *file,
 						unsigned long flags)
 {
 	unsigned long align = len >= PMD_SIZE ? PMD_SIZE : NAMEDSHM_VIEW_ALIGN;
+	struct namedshm_region *r = file->private_data;
 	unsigned long ret;
 
+	if (namedshm_is_sync(r))
+		return -EINVAL; /* rule 6: no memory */
 	if ((flags & MAP_FIXED) || addr || len > TASK_SIZE - align ||
 	    namedshm_no_forced_align())
 		return namedshm_mm_get_unmapped_area(file, addr, len, pgoff,
@@ -1383,6 +2222,18 @@ static void namedshm_seq_name(struct seq_file *m, const char *name, u32 len)
 	}
 }
 
+static const char *namedshm_kind_name(u32 kind)
+{
+	static const char *const names[] = {
+		[NAMEDSHM_KIND_MAPPING] = "mapping",
+		[NAMEDSHM_KIND_EVENT] = "event",
+		[NAMEDSHM_KIND_MUTEX] = "mutex",
+		[NAMEDSHM_KIND_SEMAPHORE] = "semaphore",
+	};
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
 static void namedshm_handle_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct namedshm_region *r = file->private_data;
@@ -1393,6 +2244,26 @@ static void namedshm_handle_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "namedshm-access:\t%s\n",
 		   (file->f_mode & FMODE_WRITE) ? "rw" : "r");
 	seq_printf(m, "namedshm-handles:\t%u\n", refcount_read(&r->handles));
+	seq_printf(m, "namedshm-kind:\t%s\n", namedshm_kind_name(r->kind));
+	if (namedshm_is_sync(r)) {
+		u32 state, count, max;
+
+		spin_lock(&namedshm_sync_lock);
+		state = namedshm_sync_state(r);
+		count = r->sync.count;
+		max = r->sync.max;
+		spin_unlock(&namedshm_sync_lock);
+		seq_printf(m, "namedshm-state:\t%s%s%s%s\n",
+			   state & NAMEDSHM_STATE_SIGNALED ? "signaled" :
+							     "nonsignaled",
+			   state & NAMEDSHM_STATE_MANUAL_RESET ? " manual" : "",
+			   state & NAMEDSHM_STATE_OWNED ? " owned" : "",
+			   state & NAMEDSHM_STATE_ABANDONED ? " abandoned" : "");
+		if (r->kind != NAMEDSHM_KIND_EVENT)
+			seq_printf(m, "namedshm-count:\t%u\n", count);
+		if (r->kind == NAMEDSHM_KIND_SEMAPHORE)
+			seq_printf(m, "namedshm-max:\t%u\n", max);
+	}
 }
 
 static const struct file_operations namedshm_handle_fops = {
@@ -1482,7 +2353,7 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 	kgid_t gid;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "size handles mapped uid gid mode name\n");
+		seq_puts(m, "size handles mapped uid gid mode kind name\n");
 		return 0;
 	}
 	/* Each IPC namespace sees its own names only: the opener's. */
@@ -1492,10 +2363,11 @@ static int namedshm_seq_show(struct seq_file *m, void *v)
 	if (!handles)
 		return 0; /* being removed */
 	namedshm_get_perm(r, &uid, &gid, &mode);
-	seq_printf(m, "%llu %u %d %u %u %04o ", r->size, handles,
-		   mapping_mapped(r->mapping) ? 1 : 0,
+	seq_printf(m, "%llu %u %d %u %u %04o %s ", r->size, handles,
+		   r->mapping && mapping_mapped(r->mapping) ? 1 : 0,
 		   from_kuid_munged(seq_user_ns(m), uid),
-		   from_kgid_munged(seq_user_ns(m), gid), mode);
+		   from_kgid_munged(seq_user_ns(m), gid), mode,
+		   namedshm_kind_name(r->kind));
 	namedshm_seq_name(m, r->name, r->name_len);
 	seq_putc(m, '\n');
 	return 0;

@@ -415,6 +415,8 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 
 	if (dwOptions & DUPLICATE_SAME_ACCESS)
 		rights = ref.rights;
+	else if (ce_kind_is_sync(ref.kind))
+		rights = ce_sync_rights(ref.kind, dwDesiredAccess);
 	else if (ref.kind == CE_KIND_MAPPING)
 		rights = ce_mapping_rights(dwDesiredAccess);
 	else
@@ -431,7 +433,9 @@ NAMEDSHM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 		 * (ENOTTY) gets a shared descriptor; the layer still refuses
 		 * write views.
 		 */
-		if (ref.kind == CE_KIND_MAPPING)
+		if (ce_kind_is_sync(ref.kind))
+			fd = ce_sync_dup_readonly(ref.fd, bInheritHandle);
+		else if (ref.kind == CE_KIND_MAPPING)
 			fd = namedshm_dup(ref.fd, bInheritHandle ?
 							  NAMEDSHM_DUP_NOCLOEXEC :
 							  0);

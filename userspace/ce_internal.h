@@ -14,6 +14,8 @@
  *   ce_file.c     CreateFileForMapping
  *   ce_tables.c   access masks and page protections -> rights, errno ->
  *                 Win32 errors: every translation table
+ *   ce_sync.c     events, mutexes, semaphores, WaitFor*Object(s), the
+ *                 per-thread owner token
  *
  * The layer reaches the module only through the native API (namedshm.h):
  * namedshm_open_with(), namedshm_dup(), namedshm_stat().
@@ -47,13 +49,39 @@
 #define CE_R 1U /* FILE_MAP_READ / GENERIC_READ */
 #define CE_W 2U /* FILE_MAP_WRITE / GENERIC_WRITE */
 #define CE_X 4U /* FILE_MAP_EXECUTE */
+/* Sync objects: CE_W is *_MODIFY_STATE, CE_S SYNCHRONIZE (may wait). */
+#define CE_S 8U
 
 /* What a handle refers to. */
 enum ce_kind {
 	CE_KIND_FREE = 0,
 	CE_KIND_MAPPING = 1, /* a namedshm handle fd */
 	CE_KIND_FILE = 2,    /* a regular file fd (CreateFileForMapping) */
+	CE_KIND_EVENT = 3,   /* namedshm handle fds of sync objects */
+	CE_KIND_MUTEX = 4,
+	CE_KIND_SEMAPHORE = 5,
 };
+
+static inline bool ce_kind_is_sync(enum ce_kind kind)
+{
+	return kind == CE_KIND_EVENT || kind == CE_KIND_MUTEX ||
+	       kind == CE_KIND_SEMAPHORE;
+}
+
+/* Rights of a sync handle of @kind opened with @access (ce_sync.c). */
+unsigned int ce_sync_rights(enum ce_kind kind, DWORD access);
+
+/* A new read-only (no *_MODIFY_STATE) handle fd to the sync object @fd. */
+int ce_sync_dup_readonly(int fd, bool inherit);
+
+/*
+ * The name rules of the layer (ce_mapping.c): an A or W name to the
+ * kernel name @kname/@klen; @buf holds CE_NAME_BUF bytes.  0 or a Win32
+ * error.
+ */
+#define CE_NAME_BUF (3 * (MAX_PATH - 1) + 1)
+DWORD ce_name_a(LPCSTR name, const char **kname, size_t *klen);
+DWORD ce_name_w(LPCWSTR name, char *buf, const char **kname, size_t *klen);
 
 /*
  * A handle in use by one call: ce_handle_get() copies the slot and pins

@@ -38,7 +38,6 @@
 #include "sharemode.h"
 
 /* Longest name in bytes after UTF-8 conversion, with the terminator. */
-#define CE_NAME_BUF (3 * (MAX_PATH - 1) + 1)
 
 /*
  * The permission bits of every region the layer creates: the creating
@@ -598,4 +597,14 @@ NAMEDSHM_EXPORT HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess,
 		return NULL;
 	}
 	return open_mapping(dwDesiredAccess, bInheritHandle, kname, klen);
+}
+
+DWORD ce_name_a(LPCSTR name, const char **kname, size_t *klen)
+{
+	return name_a(name, kname, klen);
+}
+
+DWORD ce_name_w(LPCWSTR name, char *buf, const char **kname, size_t *klen)
+{
+	return name_w(name, buf, kname, klen);
 }

@@ -116,7 +116,9 @@ long namedshm__dev_ioctl(unsigned long cmd, void *arg)
 	if (ret >= 0)
 		return ret;
 	err = errno;
-	if (err == ENOENT || err == EEXIST || err == EACCES)
+	/* Everyday answers, waits' included: no need to check the device. */
+	if (err == ENOENT || err == EEXIST || err == EACCES ||
+	    err == ETIMEDOUT || err == EINTR || err == EPROTOTYPE)
 		return ret;
 	/*
 	 * Still the device: the error is the device's answer (EBADF too: a

@@ -35,4 +35,12 @@ long namedshm__dev_ioctl(unsigned long cmd, void *arg);
  */
 int namedshm_share_mark_mapping(int fd);
 
+/*
+ * The calling thread's owner token (sync.c), made on first use and closed
+ * at thread exit; -1 with errno.  _peek: the token if the thread has one,
+ * else -1, without making one.
+ */
+int namedshm__token(void);
+int namedshm__token_peek(void);
+
 #endif /* NAMEDSHM_INTERNAL_H */

@@ -17,7 +17,9 @@
 extern "C" {
 #endif
 
-#define INFINITE 0xFFFFFFFF
+#ifndef INFINITE
+#define INFINITE 0xFFFFFFFF /* also in cesync.h */
+#endif
 
 /* ---- Time (win32_time.c) ------------------------------------------------ */
 /* Sleep(0) yields; Sleep(INFINITE) never returns.  Signals do not cut a

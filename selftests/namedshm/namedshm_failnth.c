@@ -91,14 +91,18 @@ static void snapshot(struct state *s)
 }
 
 static int dev;
-static int existing_fd, file_fd;
+static int existing_fd, file_fd, token_fd, mutex_fd;
 
-enum op { CREATE, OPEN, CREATE_UNNAMED, CREATE_FILE, MMAP, NR_OPS };
+enum op {
+	CREATE, OPEN, CREATE_UNNAMED, CREATE_FILE, MMAP, CREATE_MUTEX, TOKEN,
+	WAIT, NR_OPS
+};
 
 static const char *const op_names[NR_OPS] = {
 	"create a named region", "open an existing region",
 	"create an unnamed region", "create a file-backed region",
-	"mmap a handle",
+	"mmap a handle", "create an owned named mutex", "make an owner token",
+	"wait on a mutex",
 };
 
 /* Returns >= 0 (a handle, or 0 for mmap) or -errno. */
@@ -125,6 +129,39 @@ static long do_op(enum op op, void **map)
 		args.backing_fd = file_fd;
 		ret = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
 		return ret < 0 ? -errno : ret;
+	case CREATE_MUTEX:
+		args.argsz = sizeof(args);
+		args.flags = NSH_CREATE | NAMEDSHM_OPEN_EXCL;
+		args.name = (uintptr_t)"failnth-mutex";
+		args.name_len = strlen("failnth-mutex");
+		args.mode = 0600;
+		args.kind = NAMEDSHM_KIND_MUTEX;
+		args.sync_flags = NAMEDSHM_SYNC_OWNED;
+		args.token_fd = token_fd;
+		ret = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
+		return ret < 0 ? -errno : ret;
+	case TOKEN:
+		ret = ioctl(dev, NAMEDSHM_IOC_TOKEN);
+		return ret < 0 ? -errno : ret;
+	case WAIT: {
+		struct namedshm_wait w = {
+			.argsz = sizeof(w),
+			.objs = (uintptr_t)&mutex_fd,
+			.count = 1,
+			.token_fd = token_fd,
+		};
+		struct namedshm_sync_op op = {
+			.argsz = sizeof(op),
+			.token_fd = token_fd,
+		};
+
+		if (ioctl(dev, NAMEDSHM_IOC_WAIT, &w))
+			return -errno;
+		if (ioctl(mutex_fd, NAMEDSHM_IOC_MUTEX_RELEASE, &op))
+			return -errno;
+		*map = NULL;
+		return 0;
+	}
 	case MMAP:
 		*map = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    existing_fd, 0);
@@ -158,7 +195,7 @@ static int sweep(enum op op)
 		if (ret >= 0) {
 			if (op == MMAP)
 				munmap(map, 4 * page);
-			else
+			else if (op != WAIT)
 				close((int)ret);
 		}
 		snapshot(&after);
@@ -195,8 +232,20 @@ int main(void)
 	existing_fd = nsh_open(dev, "failnth-old", NSH_CREATE, 0600, 4 * page,
 			       NULL, NULL);
 	file_fd = open("/tmp", O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (dev < 0 || existing_fd < 0 || file_fd < 0 ||
-	    ftruncate(file_fd, page))
+	token_fd = ioctl(dev, NAMEDSHM_IOC_TOKEN);
+	{
+		struct namedshm_open a = {
+			.argsz = sizeof(a),
+			.flags = NSH_CREATE,
+			.mode = 0600,
+			.kind = NAMEDSHM_KIND_MUTEX,
+			.token_fd = -1,
+		};
+
+		mutex_fd = ioctl(dev, NAMEDSHM_IOC_OPEN, &a);
+	}
+	if (dev < 0 || existing_fd < 0 || file_fd < 0 || token_fd < 0 ||
+	    mutex_fd < 0 || ftruncate(file_fd, page))
 		ksft_exit_fail_msg("setup: %s\n", strerror(errno));
 
 	for (op = 0; op < NR_OPS; op++) {
@@ -207,6 +256,8 @@ int main(void)
 	}
 	close(existing_fd);
 	close(file_fd);
+	close(mutex_fd);
+	close(token_fd);
 	close(dev);
 	/* With every handle closed, nothing the sweeps made may remain. */
 	sites = nsh_live_regions();

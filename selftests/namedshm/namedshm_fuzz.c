@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +33,11 @@
 #define MAX_HANDLES 64
 
 static uint64_t rng;
+
+static void tick(int sig)
+{
+}
+
 static long page;
 static char *buf;	/* a page of arguments, followed by an unmapped page */
 static char *hole;	/* an unmapped page */
@@ -231,6 +238,18 @@ int main(int argc, char **argv)
 	dev = nsh_dev();
 	if (dev < 0)
 		ksft_exit_fail_msg("open: %s\n", strerror(errno));
+
+	/*
+	 * A fuzzed NAMEDSHM_IOC_WAIT can find real sync objects and a long
+	 * timeout: a tick without SA_RESTART ends any such wait (EINTR).
+	 */
+	{
+		struct sigaction sa = { .sa_handler = tick };
+		struct itimerval it = { { 0, 50000 }, { 0, 50000 } };
+
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 
 	/* Count what was really attempted: some draws find nothing to do. */
 	for (i = 0; ok + failed < calls; i++) {

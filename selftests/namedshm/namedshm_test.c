@@ -817,7 +817,7 @@ TEST_F(ns, bad_input_gets_clean_errors)
 	EXPECT_EQ(EFAULT, errno);
 	memset(&info, 0, sizeof(info));
 	info.argsz = sizeof(info);
-	info.reserved[1] = 1;
+	info.reserved = 1;
 	EXPECT_EQ(-1, ioctl(fd, NAMEDSHM_IOC_REGION_INFO, &info));
 	EXPECT_EQ(EINVAL, errno);
 	memset(&info, 0, sizeof(info));

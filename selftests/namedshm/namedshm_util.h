@@ -102,6 +102,7 @@ struct nsh_entry {
 	unsigned int handles;
 	int mapped;
 	unsigned int uid, gid, mode;
+	char kind[16]; /* mapping, event, mutex, semaphore */
 	char name[4 * 1024 + 8]; /* escaped as in the listing */
 };
 
@@ -112,7 +113,7 @@ struct nsh_entry {
  */
 static inline int nsh_listing(const char *escaped_name, struct nsh_entry *e)
 {
-	static const char header[] = "size handles mapped uid gid mode name\n";
+	static const char header[] = "size handles mapped uid gid mode kind name\n";
 	char line[8192];
 	struct nsh_entry tmp;
 	int count = 0, found = 0;
@@ -125,9 +126,9 @@ static inline int nsh_listing(const char *escaped_name, struct nsh_entry *e)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llu %u %d %u %u %o %4100s", &tmp.size,
+		if (sscanf(line, "%llu %u %d %u %u %o %15s %4100s", &tmp.size,
 			   &tmp.handles, &tmp.mapped, &tmp.uid, &tmp.gid,
-			   &tmp.mode, tmp.name) != 7) {
+			   &tmp.mode, tmp.kind, tmp.name) != 8) {
 			fclose(f);
 			return -1;
 		}

@@ -26,7 +26,8 @@
 #include <linux/types.h>
 
 /* Version of this interface, reported by NAMEDSHM_IOC_DEVICE_INFO. */
-#define NAMEDSHM_ABI_VERSION 1
+/* 1: regions; 2: sync objects (NAMEDSHM_OPEN_SIZE_VER2, TOKEN, WAIT). */
+#define NAMEDSHM_ABI_VERSION 2
 
 /* The device node, created by the module with mode 0666. */
 #define NAMEDSHM_DEVICE_PATH "/dev/namedshm"
@@ -47,6 +48,26 @@
 	(NAMEDSHM_OPEN_CREATE | NAMEDSHM_OPEN_EXCL | NAMEDSHM_OPEN_WRITE | \
 	 NAMEDSHM_OPEN_NOCLOEXEC | NAMEDSHM_OPEN_RESERVE |                 \
 	 NAMEDSHM_OPEN_BACKING_FD | NAMEDSHM_OPEN_HUGE | NAMEDSHM_OPEN_GROW)
+
+/*
+ * struct namedshm_open.kind, struct namedshm_region_info.kind: what a
+ * name or handle stands for.  All kinds share one namespace (per IPC
+ * namespace); opening or creating a name that exists as another kind
+ * fails with EPROTOTYPE ("wrong type"; Win32's ERROR_INVALID_HANDLE), and
+ * so does a sync ioctl on a handle of the wrong kind.
+ */
+#define NAMEDSHM_KIND_MAPPING 0 /* a shared memory region (the default) */
+#define NAMEDSHM_KIND_EVENT 1
+#define NAMEDSHM_KIND_MUTEX 2
+#define NAMEDSHM_KIND_SEMAPHORE 3
+
+/* struct namedshm_open.sync_flags, for a sync object this call creates */
+#define NAMEDSHM_SYNC_MANUAL_RESET (1U << 0) /* event: manual-reset */
+#define NAMEDSHM_SYNC_SIGNALED (1U << 1) /* event: initially signaled */
+#define NAMEDSHM_SYNC_OWNED (1U << 2) /* mutex: owned by the caller's token */
+#define NAMEDSHM_SYNC_FLAGS_MASK                                \
+	(NAMEDSHM_SYNC_MANUAL_RESET | NAMEDSHM_SYNC_SIGNALED | \
+	 NAMEDSHM_SYNC_OWNED)
 
 /* struct namedshm_open.status */
 #define NAMEDSHM_STATUS_CREATED 1 /* a new region was created */
@@ -115,8 +136,26 @@
  * Returns a new handle file descriptor, close-on-exec unless
  * NAMEDSHM_OPEN_NOCLOEXEC is given.
  *
+ * @kind:     in: NAMEDSHM_KIND_*; needs NAMEDSHM_OPEN_SIZE_VER2.  For a
+ *            sync object (event, mutex, semaphore) @size, @backing_fd and
+ *            the region-only flags (RESERVE, HUGE, BACKING_FD) must be 0;
+ *            NAMEDSHM_OPEN_WRITE asks for a handle that may change the
+ *            object's state (set/reset/pulse an event, release a
+ *            semaphore); every handle may wait, and ReleaseMutex needs
+ *            no write access.  A name that exists as another kind is
+ *            EPROTOTYPE.
+ * @sync_flags: in: NAMEDSHM_SYNC_*, for a sync object this call creates;
+ *            ignored (but checked) when the name exists, as Win32 ignores
+ *            the initial state of an existing object.
+ * @count:    in: semaphore: initial count (0..@max); else 0
+ * @max:      in: semaphore: maximum count (1..INT32_MAX); else 0
+ * @token_fd: in: with NAMEDSHM_SYNC_OWNED, the caller thread's owner
+ *            token (NAMEDSHM_IOC_TOKEN); else -1 or 0 (ignored)
+ * @pad3:     must be zero
+ *
  * Sizes: NAMEDSHM_OPEN_SIZE_VER0 (40, up to @pad) is the first version;
- * @backing_fd needs NAMEDSHM_OPEN_SIZE_VER1 (48).
+ * @backing_fd needs NAMEDSHM_OPEN_SIZE_VER1 (48), the sync fields
+ * NAMEDSHM_OPEN_SIZE_VER2 (72).
  */
 struct namedshm_open {
 	__u32 argsz;
@@ -129,10 +168,17 @@ struct namedshm_open {
 	__u32 pad;
 	__u32 backing_fd;
 	__u32 pad2;
+	__u32 kind;
+	__u32 sync_flags;
+	__u32 count;
+	__u32 max;
+	__s32 token_fd;
+	__u32 pad3;
 };
 
 #define NAMEDSHM_OPEN_SIZE_VER0 40
 #define NAMEDSHM_OPEN_SIZE_VER1 48
+#define NAMEDSHM_OPEN_SIZE_VER2 72
 
 /**
  * struct namedshm_device_info - argument of NAMEDSHM_IOC_DEVICE_INFO
@@ -202,6 +248,9 @@ struct namedshm_device_info {
  *            terminator, only when it fits; a larger length out says the
  *            buffer was too small.
  * @name:     in: buffer for the name, or 0
+ * @kind:     in: must be zero; out: NAMEDSHM_KIND_* (was reserved: older
+ *            kernels leave it 0, which is a mapping)
+ * @pad:      must be zero
  * @reserved: must be zero
  */
 struct namedshm_region_info {
@@ -215,7 +264,9 @@ struct namedshm_region_info {
 	__u32 mode;
 	__u32 name_len;
 	__u64 name;
-	__u64 reserved[2];
+	__u32 kind;
+	__u32 pad;
+	__u64 reserved;
 };
 
 /* struct namedshm_set_perm.flags: which fields to set */
@@ -270,6 +321,90 @@ struct namedshm_dup {
 	__u32 flags;
 };
 
+/* struct namedshm_wait.flags */
+#define NAMEDSHM_WAIT_ALL (1U << 0) /* all objects at once, else any one */
+#define NAMEDSHM_WAIT_FLAGS_MASK NAMEDSHM_WAIT_ALL
+
+/* Most objects one NAMEDSHM_IOC_WAIT takes (Win32 MAXIMUM_WAIT_OBJECTS). */
+#define NAMEDSHM_WAIT_MAX 64
+
+/* struct namedshm_wait.timeout: wait forever */
+#define NAMEDSHM_WAIT_INFINITE (~(__u64)0)
+
+/**
+ * struct namedshm_wait - argument of NAMEDSHM_IOC_WAIT
+ * @argsz:    in: sizeof(struct namedshm_wait)
+ * @flags:    in: NAMEDSHM_WAIT_*
+ * @objs:     in: pointer to an array of @count __s32 handle descriptors of
+ *            sync objects (EBADF: not a handle; EPROTOTYPE: a mapping)
+ * @count:    in: 1..NAMEDSHM_WAIT_MAX (EINVAL)
+ * @token_fd: in: the calling thread's owner token (NAMEDSHM_IOC_TOKEN);
+ *            needed when a mutex is among @objs (EINVAL), else ignored
+ * @timeout:  in: relative timeout in nanoseconds, 0 polls,
+ *            NAMEDSHM_WAIT_INFINITE waits forever
+ * @index:    out: wait-any: the lowest index that was satisfied; wait-all:
+ *            0, or the index of an abandoned mutex
+ * @abandoned: out: 1 if a mutex acquired by this wait had been abandoned
+ *
+ * Waits until one object (wait-any) or all objects at once (with
+ * NAMEDSHM_WAIT_ALL) are signaled and consumes them: an auto-reset event
+ * is reset, a semaphore count taken, a mutex acquired (recursively).
+ * Wait-all takes everything at once or nothing; the same object twice
+ * in a wait-all is EINVAL.  Returns 0, or ETIMEDOUT (nothing consumed).
+ * A signal ends an infinite wait with ERESTARTSYS (restarted as the
+ * signal's SA_RESTART says) and a finite one with EINTR, for the caller
+ * to wait again with what is left of its timeout.  The wait holds its
+ * own references: closing a handle does not end it.
+ */
+struct namedshm_wait {
+	__u32 argsz;
+	__u32 flags;
+	__u64 objs;
+	__u32 count;
+	__s32 token_fd;
+	__u64 timeout;
+	__u32 index;
+	__u32 abandoned;
+};
+
+/**
+ * struct namedshm_sync_op - argument of the sync object ioctls
+ * @argsz:    in: sizeof(struct namedshm_sync_op)
+ * @flags:    in: must be zero
+ * @count:    in: NAMEDSHM_IOC_SEM_RELEASE: how much to add (>= 1);
+ *            out: NAMEDSHM_IOC_SYNC_READ: semaphore count or mutex
+ *            recursion count
+ * @token_fd: in: NAMEDSHM_IOC_MUTEX_RELEASE: the calling thread's token
+ * @prev:     out: the previous state: event signaled (0/1), semaphore
+ *            count, mutex recursion count before the release
+ * @max:      out: NAMEDSHM_IOC_SYNC_READ: semaphore maximum
+ * @state:    out: NAMEDSHM_IOC_SYNC_READ: NAMEDSHM_STATE_*
+ * @pad:      must be zero
+ *
+ * On a handle of an event: NAMEDSHM_IOC_EVENT_SET, _RESET, _PULSE (need
+ * a write handle: EACCES).  Of a semaphore: NAMEDSHM_IOC_SEM_RELEASE
+ * (write handle; EOVERFLOW past the maximum, nothing changed).  Of a
+ * mutex: NAMEDSHM_IOC_MUTEX_RELEASE (any handle; EPERM if the caller's
+ * thread and token do not own it).  Of any sync object:
+ * NAMEDSHM_IOC_SYNC_READ.  Another kind is EPROTOTYPE.
+ */
+struct namedshm_sync_op {
+	__u32 argsz;
+	__u32 flags;
+	__u32 count;
+	__s32 token_fd;
+	__u32 prev;
+	__u32 max;
+	__u32 state;
+	__u32 pad;
+};
+
+/* struct namedshm_sync_op.state */
+#define NAMEDSHM_STATE_SIGNALED (1U << 0) /* a wait would succeed now */
+#define NAMEDSHM_STATE_MANUAL_RESET (1U << 1) /* event: manual-reset */
+#define NAMEDSHM_STATE_OWNED (1U << 2) /* mutex: has an owner */
+#define NAMEDSHM_STATE_ABANDONED (1U << 3) /* mutex: abandoned, unreported */
+
 #define NAMEDSHM_IOC_MAGIC 0xD7
 
 /* On /dev/namedshm: create or open a region; returns a handle fd. */
@@ -285,5 +420,29 @@ struct namedshm_dup {
 	_IOW(NAMEDSHM_IOC_MAGIC, 0x11, struct namedshm_set_perm)
 /* On a handle: a new handle to the same region; returns its fd. */
 #define NAMEDSHM_IOC_DUP _IOW(NAMEDSHM_IOC_MAGIC, 0x12, struct namedshm_dup)
+/*
+ * On /dev/namedshm: a new owner token for the calling thread; returns its
+ * fd (always close-on-exec).  A mutex is owned by a (token, thread) pair.
+ * Every close() of a token descriptor - by the thread at its exit, by
+ * the kernel when the process dies or execs - abandons the mutexes the
+ * closing process's threads own through that token; a forked child's
+ * close of an inherited token abandons nothing of its parent's.
+ */
+#define NAMEDSHM_IOC_TOKEN _IO(NAMEDSHM_IOC_MAGIC, 0x02)
+/* On /dev/namedshm: wait for sync objects. */
+#define NAMEDSHM_IOC_WAIT _IOWR(NAMEDSHM_IOC_MAGIC, 0x03, struct namedshm_wait)
+/* On a sync object's handle: see struct namedshm_sync_op. */
+#define NAMEDSHM_IOC_EVENT_SET \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x20, struct namedshm_sync_op)
+#define NAMEDSHM_IOC_EVENT_RESET \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x21, struct namedshm_sync_op)
+#define NAMEDSHM_IOC_EVENT_PULSE \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x22, struct namedshm_sync_op)
+#define NAMEDSHM_IOC_SEM_RELEASE \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x23, struct namedshm_sync_op)
+#define NAMEDSHM_IOC_MUTEX_RELEASE \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x24, struct namedshm_sync_op)
+#define NAMEDSHM_IOC_SYNC_READ \
+	_IOWR(NAMEDSHM_IOC_MAGIC, 0x25, struct namedshm_sync_op)
 
 #endif /* _UAPI_LINUX_NAMEDSHM_H */
