@@ -96,8 +96,8 @@ TEST(fork_during_handle_churn)
 	atomic_store(&stop, true);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	EXPECT_EQ(0, bad) TH_LOG("%d of %d children had stray handles or hung", bad,
-				 forks);
+	EXPECT_EQ(0, bad)
+	TH_LOG("%d of %d children had stray handles or hung", bad, forks);
 	/* Everything is closed: the name is gone. */
 	EXPECT_EQ(NULL, OpenFileMappingA(FILE_MAP_READ, FALSE, name));
 	EXPECT_EQ(ERROR_FILE_NOT_FOUND, GetLastError());
