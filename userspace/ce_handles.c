@@ -124,6 +124,17 @@ static void atfork_parent(void)
 
 static void free_slot_locked(uint32_t idx);
 
+static void fork_guard_init(void)
+{
+	pthread_rwlockattr_t attr;
+
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(
+		&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&fork_guard, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
 static void atfork_child(void)
 {
 	uint32_t i;
@@ -137,8 +148,15 @@ static void atfork_child(void)
 		}
 	}
 	pthread_mutex_unlock(&table_lock);
-	/* This thread took it in atfork_prepare(); it is this thread here. */
-	pthread_rwlock_unlock(&fork_guard);
+	/*
+	 * Not pthread_rwlock_unlock(): glibc knows the write owner by its
+	 * thread id, which is not this thread's in the child, and would take
+	 * the unlock for a reader's, leaving the guard write-locked (every
+	 * guarded call in the child would then hang).  The child has one
+	 * thread and nobody else holds the guard: start it afresh.
+	 */
+	fork_guard_init();
+	fork_guard_depth = 0;
 }
 
 static void table_init(void)
