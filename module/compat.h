@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernel versions namedshm builds against
- * (Debian 6.1 and 6.12, Debian unstable's 7.2) lives in this file, and
- * nowhere else.
+ * (Debian 11's 5.10, Debian 12's 6.1 and 6.12, Debian unstable's 7.2)
+ * lives in this file, and nowhere else.
  */
 #ifndef _NAMEDSHM_COMPAT_H
 #define _NAMEDSHM_COMPAT_H
@@ -19,11 +19,21 @@
  * Make @vma a mapping of @backing and let its filesystem set it up.
  * call_mmap() was renamed vfs_mmap() in 6.17; vfs_mmap() also handles
  * filesystems that only provide ->mmap_prepare (shmem from about 6.18).
+ * vma_set_file() arrived in 5.11; before it, swap the file by hand as it
+ * does (take the new reference first, then drop the old one).
  */
 static inline int namedshm_mmap_backing(struct file *backing,
 					struct vm_area_struct *vma)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
 	vma_set_file(vma, backing);
+#else
+	struct file *old = vma->vm_file;
+
+	vma->vm_file = get_file(backing);
+	if (old)
+		fput(old);
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 	return vfs_mmap(backing, vma);
 #else

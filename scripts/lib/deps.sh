@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# The host packages each matrix entry needs, and checking for them.
+# Sourced.
+
+# Every script may need these.
+NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
+	busybox-static cpio xz-utils kmod coreutils perl clang-format g++
+	debian-archive-keyring bc libelf1 libssl3 util-linux"
+
+# entry_packages E: what entry E needs beyond the host packages.
+entry_packages() {
+	case $(entry_arch "$1") in
+	arm64) echo qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
+	armhf) echo qemu-system-arm gcc-arm-linux-gnueabihf libc6-dev-armhf-cross ;;
+	i386) echo gcc-multilib ;;
+	esac
+	[[ $(kernel_kind "$1") == source ]] && echo "$NAMEDSHM_KBUILD_PACKAGES"
+	# 5.10's headers name gcc-10; gcc-12 builds the module.
+	[[ $(entry_ver "$1") == 5.10 ]] && echo gcc-12
+	return 0
+}
+
+# matrix_packages [E...]: every package the entries (default: the
+# matrix) need, one line.
+matrix_packages() {
+	local e
+	# shellcheck disable=SC2086
+	(($#)) || set -- $NAMEDSHM_MATRIX
+	{
+		echo $NAMEDSHM_HOST_PACKAGES
+		for e in "$@"; do
+			entry_packages "$e"
+		done
+	} | tr ' \t' '\n\n' | awk 'NF && !seen[$0]++' | tr '\n' ' ' | sed 's/ $//'
+	echo
+}
+
+# deps [E...]: install what is missing (root), or stop with one line
+# naming it and the command to run.
+deps() {
+	# shellcheck disable=SC2046
+	apt_install $(matrix_packages "$@")
+}
+# host_deps: the host packages only (scripts that run no guest).
+host_deps() {
+	# shellcheck disable=SC2086
+	apt_install $NAMEDSHM_HOST_PACKAGES
+}

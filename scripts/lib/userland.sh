@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# User space of each matrix entry's guest: the compiler its library,
+# tests and examples are built with, where they are built, and the guest's
+# busybox.  Sourced.
+
+# userland_build_dir E: the build directory of E's user space: build/ for
+# x86_64 (the host's own), build/ARCH/ for the others.
+userland_build_dir() {
+	local a
+	a=$(entry_arch "$1")
+	if [[ $a == x86_64 ]]; then
+		echo "$NAMEDSHM_BUILD"
+	else
+		echo "$NAMEDSHM_BUILD/$a"
+	fi
+}
+
+# userland_make_vars E: make variables that build E's user space, one a
+# line.
+userland_make_vars() {
+	case $(entry_arch "$1") in
+	x86_64) ;;
+	i386) echo "CC=gcc -m32" ;;
+	arm64) printf '%s\n' CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar ;;
+	armhf) printf '%s\n' CC=arm-linux-gnueabihf-gcc AR=arm-linux-gnueabihf-ar ;;
+	esac
+}
+
+# userland_build E TARGET...: make TARGETs (lib, tests, examples) for E's
+# user space.
+userland_build() {
+	local e=$1 vars=()
+	shift
+	mapfile -t vars < <(userland_make_vars "$e")
+	make -s -C "$NAMEDSHM_ROOT" BUILD="$(userland_build_dir "$e")" \
+		"${vars[@]}" "$@" >&2
+}
+
+# guest_busybox E: a static busybox for E's guest: the host's for x86
+# (the 64-bit one serves i386 guests too: only the tests are 32-bit),
+# Debian's busybox-static of that architecture otherwise.
+guest_busybox() {
+	local a d deb
+	a=$(deb_arch "$(entry_karch "$1")")
+	if [[ $a == amd64 ]]; then
+		echo /bin/busybox
+		return 0
+	fi
+	d=$NAMEDSHM_CACHE/busybox/$a
+	if [[ ! -x $d/busybox ]]; then
+		cache_init
+		deb=$(papt_fetch bookworm "busybox-static:$a" "$d/dl") || exit 1
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >"$d/busybox.tmp" ||
+			die "no busybox in $deb"
+		chmod 755 "$d/busybox.tmp"
+		mv "$d/busybox.tmp" "$d/busybox"
+		rm -rf "$d/dl"
+	fi
+	echo "$d/busybox"
+}
