@@ -24,7 +24,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
 # Selftests run in a busybox guest: link them statically.
-TEST_CFLAGS := -static -Werror -Wall -O2
+# TEST_EXTRA_CFLAGS: added by scripts/lib/userland.sh for 32-bit user space.
+TEST_CFLAGS := -static -Werror -Wall -O2 $(TEST_EXTRA_CFLAGS)
 SELFTEST_DIRS := selftests/namedshm
 
 .PHONY: all examples lib module module-if-headers modules_install tests harness \

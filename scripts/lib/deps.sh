@@ -12,7 +12,9 @@ entry_packages() {
 	case $(entry_arch "$1") in
 	arm64) echo qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
 	armhf) echo qemu-system-arm gcc-arm-linux-gnueabihf libc6-dev-armhf-cross ;;
-	i386) echo gcc-multilib ;;
+	# Not gcc-multilib: it conflicts with the cross compilers (its only
+	# file is the /usr/include/asm link, see userland_make_vars).
+	i386) echo gcc-12-multilib ;;
 	esac
 	[[ $(kernel_kind "$1") == source ]] && echo "$NAMEDSHM_KBUILD_PACKAGES"
 	# 5.10's headers name gcc-10; gcc-12 builds the module.
