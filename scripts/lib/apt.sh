@@ -109,7 +109,7 @@ papt() {
 		-o Debug::NoLocking=1 \
 		-o APT::Architecture=amd64 "${archopts[@]}" \
 		-o Acquire::Languages=none \
-		-o APT::Sandbox::User="$(id -un)" "$@"
+		-o APT::Sandbox::User="$(id -un 2>/dev/null || echo root)" "$@"
 }
 
 # papt_update NAME [force]: fetch NAME's lists if missing or stale (or

@@ -10,8 +10,14 @@ NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
 # entry_packages E: what entry E needs beyond the host packages.
 entry_packages() {
 	case $(entry_arch "$1") in
-	arm64) echo qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
-	armhf) echo qemu-system-arm gcc-arm-linux-gnueabihf libc6-dev-armhf-cross ;;
+	# The cross compilers' parts that do not conflict with gcc-multilib;
+	# the compiler driver itself comes from the cache (cross_gcc_bin).
+	arm64) echo qemu-system-arm cpp-12-aarch64-linux-gnu \
+		binutils-aarch64-linux-gnu libgcc-12-dev-arm64-cross \
+		libc6-dev-arm64-cross gcc-12-aarch64-linux-gnu-base ;;
+	armhf) echo qemu-system-arm cpp-12-arm-linux-gnueabihf \
+		binutils-arm-linux-gnueabihf libgcc-12-dev-armhf-cross \
+		libc6-dev-armhf-cross gcc-12-arm-linux-gnueabihf-base ;;
 	# Not gcc-multilib: it conflicts with the cross compilers (its only
 	# file is the /usr/include/asm link, see userland_make_vars).
 	i386) echo gcc-12-multilib ;;

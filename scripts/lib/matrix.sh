@@ -192,12 +192,17 @@ kernel_fetch() {
 			deb=$(papt_fetch "$suite" "$pkg:amd64" "$dl") || exit 1
 			dpkg-deb -x "$deb" "$dir/root"
 		done
-		# Absolute paths in the headers' Makefile point into /usr/src.
-		sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" "$hdr/Makefile"
 		[[ -e $hdr/scripts/basic/fixdep ]] ||
 			die "kernel '$e': headers of $abi have no kbuild tools ($hdr/scripts)"
 		rm -rf "$dl"
 		touch "$dir/root/.complete"
+	fi
+	# The headers' Makefile includes the common headers' by an absolute
+	# path into /usr/src: make it relative, so that the tree works
+	# wherever the cache is (and when copied).
+	if grep -q '^include /' "$hdr/Makefile"; then
+		sed -i 's|^include /.*/\(linux-headers-[^/]*/Makefile\)$|include $(CURDIR)/../\1|' \
+			"$hdr/Makefile"
 	fi
 	echo "$abi $dir/vmlinuz $hdr"
 }

@@ -27,7 +27,12 @@ module_build() {
 			cc=${cross:-x86_64-linux-gnu-}gcc-12
 		fi
 	fi
-	if ! make -s -C "$hdr" M="$out" W=1 ${cc:+CC="$cc"} modules \
+	# A cross build finds its compiler (named by the headers) in the
+	# cache (cross_gcc_bin).
+	case $(entry_karch "$e") in
+	arm64 | armhf) PATH=$(cross_gcc_bin "$(entry_karch "$e")"):$PATH ;;
+	esac
+	if ! PATH=$PATH make -s -C "$hdr" M="$out" W=1 ${cc:+CC="$cc"} modules \
 		>"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		die "module build for $abi failed (log: $out/build.log)"

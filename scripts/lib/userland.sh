@@ -15,6 +15,45 @@ userland_build_dir() {
 	fi
 }
 
+# cross_gcc_bin ARCH: the directory holding ARCH's cross gcc-12 driver.
+# Debian's gcc-12-aarch64-linux-gnu and gcc-12-arm-linux-gnueabihf
+# conflict with gcc-multilib (which other work on a machine may need), so
+# the drivers are extracted into the cache instead of installed; the rest
+# of each cross compiler (cpp-12-*: cc1; libgcc-12-dev-*-cross; binutils;
+# the target libc in /usr/TRIPLET) is installed normally and linked into
+# the extracted tree, where the relocated driver looks for it.
+cross_gcc_bin() {
+	local a=$1 t deb d sub f
+	case $a in
+	arm64) t=aarch64-linux-gnu ;;
+	armhf) t=arm-linux-gnueabihf ;;
+	*) die "no cross compiler for $a" ;;
+	esac
+	d=$NAMEDSHM_CACHE/toolchain/gcc-12-$t
+	if [[ ! -e $d/.complete ]]; then
+		cache_init
+		rm -rf "$d"
+		deb=$(papt_fetch bookworm "gcc-12-$t:amd64" "$d/dl") || exit 1
+		dpkg-deb -x "$deb" "$d/root"
+		for sub in lib libexec; do
+			[[ -d /usr/$sub/gcc-cross/$t/12 ]] || continue
+			mkdir -p "$d/root/usr/$sub/gcc-cross/$t/12"
+			for f in /usr/$sub/gcc-cross/$t/12/*; do
+				[[ -e $d/root/usr/$sub/gcc-cross/$t/12/${f##*/} ||
+					-L $d/root/usr/$sub/gcc-cross/$t/12/${f##*/} ]] ||
+					ln -s "$f" "$d/root/usr/$sub/gcc-cross/$t/12/"
+			done
+		done
+		ln -sfn "/usr/$t" "$d/root/usr/$t"
+		rm -rf "$d/dl"
+		echo 'int main(void) { return 0; }' >"$d/probe.c"
+		"$d/root/usr/bin/$t-gcc-12" -static -o "$d/probe" "$d/probe.c" ||
+			die "the cross compiler $d/root/usr/bin/$t-gcc-12 does not work"
+		touch "$d/.complete"
+	fi
+	echo "$d/root/usr/bin"
+}
+
 # userland_asm_dir: a directory holding only asm -> the x86 uapi asm
 # headers (which serve 32- and 64-bit builds alike): what gcc-multilib's
 # /usr/include/asm link gives -m32 builds, without the package, which
@@ -33,8 +72,10 @@ userland_make_vars() {
 	case $(entry_arch "$1") in
 	x86_64) ;;
 	i386) printf '%s\n' "CC=gcc -m32 -idirafter $(userland_asm_dir)" ;;
-	arm64) printf '%s\n' CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar ;;
-	armhf) printf '%s\n' CC=arm-linux-gnueabihf-gcc AR=arm-linux-gnueabihf-ar ;;
+	arm64) printf '%s\n' "CC=$(cross_gcc_bin arm64)/aarch64-linux-gnu-gcc-12" \
+		AR=aarch64-linux-gnu-ar ;;
+	armhf) printf '%s\n' "CC=$(cross_gcc_bin armhf)/arm-linux-gnueabihf-gcc-12" \
+		AR=arm-linux-gnueabihf-ar ;;
 	esac
 	case $(entry_arch "$1") in
 	i386 | armhf) echo TEST_EXTRA_CFLAGS=-Wno-pointer-to-int-cast ;;
