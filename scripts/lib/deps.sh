@@ -2,7 +2,7 @@
 # The host packages each matrix entry needs, and checking for them.
 # Sourced.
 
-# Every script may need these.
+# Every script may need these (NAMEDSHM_EXTRA_PACKAGES adds more).
 NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
 	busybox-static cpio xz-utils kmod coreutils perl clang-format g++
 	debian-archive-keyring bc libelf1 libssl3 util-linux"
@@ -35,7 +35,7 @@ matrix_packages() {
 	# shellcheck disable=SC2086
 	(($#)) || set -- $NAMEDSHM_MATRIX
 	{
-		echo $NAMEDSHM_HOST_PACKAGES
+		echo $NAMEDSHM_HOST_PACKAGES ${NAMEDSHM_EXTRA_PACKAGES:-}
 		for e in "$@"; do
 			entry_packages "$e"
 		done
@@ -52,5 +52,5 @@ deps() {
 # host_deps: the host packages only (scripts that run no guest).
 host_deps() {
 	# shellcheck disable=SC2086
-	apt_install $NAMEDSHM_HOST_PACKAGES
+	apt_install $NAMEDSHM_HOST_PACKAGES ${NAMEDSHM_EXTRA_PACKAGES:-}
 }

@@ -133,8 +133,9 @@ kernel_matrix() {
 kernel_abi() {
 	local suite meta abi dep
 	if [[ $(kernel_kind "$1") == source ]]; then
-		read -r _ _ abi < <(src_kernel_resolve "$(entry_ver "$1")") || exit 1
-		[[ -n $abi ]] || exit 1
+		read -r _ _ abi < <(src_kernel_resolve "$(entry_ver "$1")" 2>/dev/null) || true
+		[[ -n $abi ]] ||
+			die "kernel '$1': not Debian unstable's current series, and no build of it is cached (Debian unstable unreachable?)"
 		echo "$abi"
 		return 0
 	fi
