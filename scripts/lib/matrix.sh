@@ -12,8 +12,10 @@
 #            sanitizers (x86_64 and i386 only)
 
 # The matrix `make check` runs, in order; its first entry is vm-run's
-# default.
-NAMEDSHM_MATRIX_DEFAULT="6.1 6.12 latest 5.10 i386:6.12 arm64:6.12 armhf:6.12"
+# default.  armhf:6.12 is not in it yet: its guest stops booting after
+# "PM: genpd: Disabling unused power domains" (QEMU 7.2, virt, Cortex-A15,
+# armmp-lpae), before init runs (TESTING.md); run it by name.
+NAMEDSHM_MATRIX_DEFAULT="6.1 6.12 latest 5.10 i386:6.12 arm64:6.12"
 NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX-$NAMEDSHM_MATRIX_DEFAULT}
 
 NAMEDSHM_ARCHES="x86_64 arm64 armhf i386"
