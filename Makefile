@@ -3,8 +3,9 @@
 # namedshm: kernel module, libnamedshm and selftests.
 #
 #   make            module (if this kernel's headers exist), library, tests
+#   make deps       install every package the matrix needs (root or sudo)
 #   make demo       two processes sharing memory by name, in the test VM
-#   make check      every selftest on every kernel of the matrix, in QEMU
+#   make check      every selftest on every entry of the matrix, in QEMU
 #   make install    library, headers and pkg-config file (PREFIX, DESTDIR)
 #   make lint       checkpatch --strict and clang-format on the kernel code
 #   make stress     a long stress run in the VM (DURATION=s, KERNEL=k)
@@ -15,19 +16,22 @@
 #   make module     the module for the running kernel (KDIR=... to choose)
 #   make modules_install   install it for the running kernel
 #
-# Everything builds below build/; kernels and downloads are cached in
-# /var/cache/namedshm (NAMEDSHM_CACHE).
+# Everything builds below build/ (build/ARCH/ for another architecture's
+# user space); kernels and downloads are cached in /var/cache/namedshm
+# (root) or ~/.cache/namedshm (NAMEDSHM_CACHE).  KERNEL is a matrix entry
+# ([ARCH:]VERSION, e.g. 6.12, arm64:6.12, i386:6.12, 7.2).
 
 BUILD := $(CURDIR)/build
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
 # Selftests run in a busybox guest: link them statically.
-TEST_CFLAGS := -static -Werror -Wall -O2
+# TEST_EXTRA_CFLAGS: added by scripts/lib/userland.sh for 32-bit user space.
+TEST_CFLAGS := -static -Werror -Wall -O2 $(TEST_EXTRA_CFLAGS)
 SELFTEST_DIRS := selftests/namedshm
 
 .PHONY: all examples lib module module-if-headers modules_install tests harness \
-	check demo install clean lint stress fuzz mutants
+	check demo deps install clean lint stress fuzz mutants
 
 all: module-if-headers lib tests examples
 
@@ -110,32 +114,28 @@ $(BUILD)/examples/%-unicode-cxx: examples/%.c $(W32_EX_DEPS)
 check:
 	bash scripts/check
 
+# Every package the matrix (NAMEDSHM_MATRIX) needs: as root, or through
+# sudo for an ordinary user.
+deps:
+	@if [ "$$(id -u)" = 0 ]; then bash scripts/deps; \
+	else sudo env NAMEDSHM_MATRIX="$$NAMEDSHM_MATRIX" bash scripts/deps; fi
+
 lint:
 	bash scripts/lint
 
 # Long runs in the test VM (make check runs bounded ones):
 #   make stress [KERNEL=6.12] [DURATION=600] [SEED=n]
 #   make fuzz   [KERNEL=6.12] [CALLS=1000000] [SEED=n]
-DURATION ?= 600
-CALLS ?= 1000000
-VM_KERNEL = $(if $(KERNEL),--kernel $(KERNEL))
-
-stress: tests
-	scripts/vm-run $(VM_KERNEL) --timeout $$(($(DURATION) + 900)) \
-		--add $(BUILD)/selftests/namedshm_stress \
-		-- ./namedshm_stress -d $(DURATION) $(if $(SEED),-s $(SEED))
-
-fuzz: tests
-	scripts/vm-run $(VM_KERNEL) --timeout 7200 \
-		--add $(BUILD)/selftests/namedshm_fuzz \
-		-- ./namedshm_fuzz -n $(CALLS) $(if $(SEED),-s $(SEED))
+stress fuzz:
+	KERNEL="$(KERNEL)" DURATION="$(DURATION)" CALLS="$(CALLS)" \
+		SEED="$(SEED)" bash scripts/long-run $@
 
 # Slow (one guest per mutant), so not part of make check: see TESTING.md.
 mutants:
 	$(if $(KERNEL),NAMEDSHM_MUTANTS_KERNEL=$(KERNEL)) bash scripts/mutants
 
 demo:
-	bash scripts/demo
+	bash scripts/demo $(if $(KERNEL),--kernel $(KERNEL))
 
 install:
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) install

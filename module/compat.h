@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernel versions namedshm builds against
- * (Debian 6.1 and 6.12, Debian unstable's 7.2) and between architectures
+ * (Debian 11's 5.10, Debian 12's 6.1 and 6.12, Debian unstable's 7.2) and
+ * between architectures
  * lives in this file, and nowhere else.
  */
 #ifndef _NAMEDSHM_COMPAT_H
