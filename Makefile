@@ -24,10 +24,14 @@ PREFIX ?= /usr/local
 TEST_CFLAGS := -static -Werror -Wall -O2
 SELFTEST_DIRS := selftests/namedshm
 
-.PHONY: all examples lib module module-if-headers modules_install tests harness \
+.PHONY: all tools examples lib module module-if-headers modules_install tests harness \
 	check demo install clean lint stress fuzz
 
-all: module-if-headers lib tests examples
+all: module-if-headers lib tools tests examples
+
+# namedshm(1), the command (tools/).
+tools: lib
+	$(MAKE) -C tools O=$(BUILD)/tools LIB=$(BUILD)/userspace
 
 lib:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
@@ -61,6 +65,10 @@ tests: harness lib
 	@# The CE / Win32 layer's own tests (userspace/test), for the VM too.
 	$(MAKE) -C userspace/test O=$(BUILD)/selftests LIB=$(BUILD)/userspace \
 		KSFT_HARNESS_DIR=$$(cat $(BUILD)/.harness-dir)
+	@# namedshm(1), static, and its test script, for the VM too.
+	$(MAKE) -C tools O=$(BUILD)/tools LIB=$(BUILD)/userspace
+	cp $(BUILD)/tools/namedshm-static $(BUILD)/selftests/namedshm_cmd
+	cp tools/tests/namedshm_cmd_test $(BUILD)/selftests/
 
 # Examples link statically against libnamedshm.a so they run in the VM.
 EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file
