@@ -5,7 +5,8 @@
 #   make            module (if this kernel's headers exist), library, tests
 #   make demo       two processes sharing memory by name, in the test VM
 #   make check      every selftest on every kernel of the matrix, in QEMU
-#   make install    library, headers and pkg-config file (PREFIX, DESTDIR)
+#   make install    library, headers, pkg-config files, the namedshm
+#                   command and the man pages (PREFIX, DESTDIR)
 #   make lint       checkpatch --strict and clang-format on the kernel code
 #   make stress     a long stress run in the VM (DURATION=s, KERNEL=k)
 #   make fuzz       a long ioctl/mmap fuzzing run (CALLS=n, SEED=s)
@@ -138,8 +139,11 @@ fuzz: tests
 demo:
 	bash scripts/demo
 
-install:
+install: tools
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) install
+	$(MAKE) -C tools O=$(BUILD)/tools LIB=$(BUILD)/userspace \
+		PREFIX=$(PREFIX) install
+	$(MAKE) -C man PREFIX=$(PREFIX) install
 
 clean:
 	rm -rf $(BUILD)
