@@ -7,6 +7,9 @@
 #   make check      every selftest on every kernel of the matrix, in QEMU
 #   make install    library, headers, pkg-config files, the namedshm
 #                   command and the man pages (PREFIX, DESTDIR)
+#   make deb        Debian packages (debian/, dh + DKMS) into build/deb, lintian
+#   make deb-check  (root) deb, install with apt, DKMS builds for every
+#                   kernel, the VM suite with the DKMS-built module, purge
 #   make lint       checkpatch --strict and clang-format on the kernel code
 #   make stress     a long stress run in the VM (DURATION=s, KERNEL=k)
 #   make fuzz       a long ioctl/mmap fuzzing run (CALLS=n, SEED=s)
@@ -118,6 +121,13 @@ check:
 
 lint:
 	bash scripts/lint
+
+.PHONY: deb deb-check
+deb:
+	scripts/deb-build
+
+deb-check:
+	scripts/deb-check
 
 # Long runs in the test VM (make check runs bounded ones):
 #   make stress [KERNEL=6.12] [DURATION=600] [SEED=n]
