@@ -15,7 +15,13 @@ expect() { # expect STATUS STDERR-PATTERN ARGS...
 	shift 2
 	"$cmd" "$@" >"$t/out" 2>"$t/err"
 	rc=$?
-	if [ "$rc" != "$want" ] || ! grep -q -e "$pat" "$t/err"; then
+	if [ -z "$pat" ]; then
+		# Success: nothing on stderr.
+		[ -s "$t/err" ] && rc="$rc, with stderr"
+	elif ! grep -q -e "$pat" "$t/err"; then
+		rc="$rc, stderr not matching"
+	fi
+	if [ "$rc" != "$want" ]; then
 		echo "FAIL: namedshm $*: exit $rc (want $want), stderr:"
 		cat "$t/err"
 		fails=$((fails + 1))
