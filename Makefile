@@ -6,7 +6,11 @@
 #   make deps       install every package the matrix needs (root or sudo)
 #   make demo       two processes sharing memory by name, in the test VM
 #   make check      every selftest on every entry of the matrix, in QEMU
-#   make install    library, headers and pkg-config file (PREFIX, DESTDIR)
+#   make install    library, headers, pkg-config files, the namedshm
+#                   command and the man pages (PREFIX, DESTDIR)
+#   make deb        Debian packages (debian/, dh + DKMS) into build/deb, lintian
+#   make deb-check  (root) deb, install with apt, DKMS builds for every
+#                   kernel, the VM suite with the DKMS-built module, purge
 #   make lint       checkpatch --strict and clang-format on the kernel code
 #   make stress     a long stress run in the VM (DURATION=s, KERNEL=k)
 #   make fuzz       a long ioctl/mmap fuzzing run (CALLS=n, SEED=s)
@@ -30,10 +34,14 @@ PREFIX ?= /usr/local
 TEST_CFLAGS := -static -Werror -Wall -O2 $(TEST_EXTRA_CFLAGS)
 SELFTEST_DIRS := selftests/namedshm
 
-.PHONY: all examples lib module module-if-headers modules_install tests harness \
+.PHONY: all tools examples lib module module-if-headers modules_install tests harness \
 	check demo deps install clean lint stress fuzz mutants
 
-all: module-if-headers lib tests examples
+all: module-if-headers lib tools tests examples
+
+# namedshm(1), the command (tools/).
+tools: lib
+	$(MAKE) -C tools O=$(BUILD)/tools LIB=$(BUILD)/userspace
 
 lib:
 	$(MAKE) -C userspace O=$(BUILD)/userspace
@@ -67,6 +75,10 @@ tests: harness lib
 	@# The CE / Win32 layer's own tests (userspace/test), for the VM too.
 	$(MAKE) -C userspace/test O=$(BUILD)/selftests LIB=$(BUILD)/userspace \
 		KSFT_HARNESS_DIR=$$(cat $(BUILD)/.harness-dir)
+	@# namedshm(1), static, and its test script, for the VM too.
+	$(MAKE) -C tools O=$(BUILD)/tools LIB=$(BUILD)/userspace
+	cp $(BUILD)/tools/namedshm-static $(BUILD)/selftests/namedshm_cmd
+	cp tools/tests/namedshm_cmd_test $(BUILD)/selftests/
 
 # Examples link statically against libnamedshm.a so they run in the VM.
 EXAMPLES := native-writer native-reader ce-writer ce-reader ce-file \
@@ -123,6 +135,13 @@ deps:
 lint:
 	bash scripts/lint
 
+.PHONY: deb deb-check
+deb:
+	scripts/deb-build
+
+deb-check:
+	scripts/deb-check
+
 # Long runs in the test VM (make check runs bounded ones):
 #   make stress [KERNEL=6.12] [DURATION=600] [SEED=n]
 #   make fuzz   [KERNEL=6.12] [CALLS=1000000] [SEED=n]
@@ -137,8 +156,11 @@ mutants:
 demo:
 	bash scripts/demo $(if $(KERNEL),--kernel $(KERNEL))
 
-install:
+install: tools
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) install
+	$(MAKE) -C tools O=$(BUILD)/tools LIB=$(BUILD)/userspace \
+		PREFIX=$(PREFIX) install
+	$(MAKE) -C man PREFIX=$(PREFIX) install
 
 clean:
 	rm -rf $(BUILD)

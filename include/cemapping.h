@@ -5,9 +5,9 @@
  * A Windows CE program that shares memory through named file mappings
  * ports to Linux by replacing  #include <windows.h>  with
  * #include <cemapping.h>  and linking with -lnamedshm.  The behaviour
- * follows the contract in the namedshm project's
- * win32-mapping-semantics.md; userspace/PORTING.md lists what differs
- * from Windows CE and from desktop Windows.
+ * follows the contract in namedshm(7) (man/namedshm.7, section "WIN32
+ * FILE-MAPPING SEMANTICS"); userspace/PORTING.md lists what differs from
+ * Windows CE and from desktop Windows.
  *
  * Types have the sizes Windows gives them (DWORD is 32 bits, WCHAR is 16
  * bits, HANDLE is a pointer).  Constants have Windows' values.  WCHAR is

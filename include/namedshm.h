@@ -43,7 +43,9 @@
  * passed through unchanged, as are EMFILE and ENFILE.
  *
  * Link with -lnamedshm (pkg-config: namedshm).  This header includes
- * <linux/namedshm.h>, the kernel interface, installed next to it.
+ * the kernel interface, include/uapi/linux/namedshm.h in the source tree,
+ * installed as <namedshm/linux/namedshm.h> (make install rewrites the
+ * #include below to that path).
  */
 #ifndef NAMEDSHM_H
 #define NAMEDSHM_H

@@ -5,7 +5,7 @@
 # Every script may need these (NAMEDSHM_EXTRA_PACKAGES adds more).
 NAMEDSHM_HOST_PACKAGES="make gcc libc6-dev pkg-config qemu-system-x86
 	busybox-static cpio xz-utils kmod coreutils perl clang-format g++
-	debian-archive-keyring bc libelf1 libssl3 util-linux"
+	debian-archive-keyring bc libelf1 libssl3 util-linux gcc-12-multilib"
 
 # entry_packages E: what entry E needs beyond the host packages.
 entry_packages() {
