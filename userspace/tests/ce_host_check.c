@@ -264,8 +264,9 @@ static void test_fork(void)
 				_exit(1);
 			/* The child can make and close handles (no hang). */
 			alarm(10);
-			h = CreateFileForMappingA(fork_path, GENERIC_READ, 0,
-						  NULL, OPEN_EXISTING, 0, NULL);
+			h = CreateFileForMappingA(fork_path, GENERIC_READ,
+						  SHARE_ALL, NULL,
+						  OPEN_EXISTING, 0, NULL);
 			_exit(h != INVALID_HANDLE_VALUE && CloseHandle(h) ?
 				      0 : 2);
 		}

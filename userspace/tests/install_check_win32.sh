@@ -50,7 +50,7 @@ for prog in win32-writer win32-reader; do
 				"$src/examples/$prog.c" -x none \
 				$(pkg-config --static --libs namedshm-win32) \
 				-pthread -o "$bin.static"
-			ldd "$bin" | grep -q "libnamedshm-win32.so.2 => $stage/usr/lib/"
+			ldd "$bin" | grep "libnamedshm-win32.so.2 => $stage/usr/lib/" >/dev/null
 			if [[ $prog == win32-reader ]]; then
 				run "$bin"
 				run "$bin.static"
