@@ -15,7 +15,10 @@
 # default.  armhf:6.12 is not in it yet: its guest stops booting after
 # "PM: genpd: Disabling unused power domains" (QEMU 7.2, virt, Cortex-A15,
 # armmp-lpae), before init runs (TESTING.md); run it by name.
-NAMEDSHM_MATRIX_DEFAULT="6.1 6.12 latest 5.10 i386:6.12 arm64:6.12"
+# 5.10, i386:6.12 and arm64:6.12 pass their suites but are not in the
+# default until a whole matrix with them is timed within CI's budget
+# (TESTING.md); run them by name: NAMEDSHM_MATRIX="5.10 arm64:6.12".
+NAMEDSHM_MATRIX_DEFAULT="6.1 6.12 latest"
 NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX-$NAMEDSHM_MATRIX_DEFAULT}
 
 NAMEDSHM_ARCHES="x86_64 arm64 armhf i386"
