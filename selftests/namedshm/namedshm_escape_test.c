@@ -548,4 +548,41 @@ TEST(limits_hold_per_ipc_namespace)
 	EXPECT_EQ(0, nsh_live_regions());
 }
 
+/* NAMEDSHM_IOC_DUP never widens: a read-only handle gives read-only ones. */
+TEST(dup_never_widens_access)
+{
+	struct namedshm_dup wr = {
+		.argsz = sizeof(wr),
+		.flags = NAMEDSHM_DUP_WRITE,
+	};
+	struct namedshm_dup rd = { .argsz = sizeof(rd) };
+	int dev = nsh_dev(), fd, ro, d;
+	char *p;
+
+	ASSERT_LE(0, dev);
+	fd = nsh_open(dev, nsh_name("dup"), NSH_CREATE, 0666, PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	ro = nsh_open(dev, nsh_name("dup"), 0, 0, 0, NULL, NULL);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-1, ioctl(ro, NAMEDSHM_IOC_DUP, &wr));
+	EXPECT_EQ(EACCES, errno);
+	/* Without DUP_WRITE even a read-write handle gives a read-only one. */
+	d = ioctl(fd, NAMEDSHM_IOC_DUP, &rd);
+	ASSERT_LE(0, d);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, d, 0));
+	EXPECT_EQ(EACCES, errno);
+	close(d);
+	d = ioctl(fd, NAMEDSHM_IOC_DUP, &wr);
+	ASSERT_LE(0, d);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, d, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, PAGE);
+	close(d);
+	close(ro);
+	close(fd);
+	close(dev);
+	EXPECT_EQ(0, nsh_live_regions());
+}
+
 TEST_HARNESS_MAIN
