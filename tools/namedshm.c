@@ -165,14 +165,21 @@ static const char *kind_of(uint32_t flags)
 }
 
 /*
- * The kind of a region is not in /proc/namedshm: open the name read-only
- * and ask.  "-" when the caller may not open it.
+ * The KIND column: /proc/namedshm's kind for events, mutexes and
+ * semaphores; for a mapping, how its memory is backed, which
+ * /proc/namedshm does not say: open the name read-only and ask ("mapping"
+ * when the caller may not open it).
  */
-static const char *probe_kind(const char *name, size_t len)
+static const char *probe_kind(const char *pkind, const char *name,
+			      size_t len)
 {
 	struct namedshm_stat st;
-	const char *kind = "-";
-	int fd = namedshm_open_ex(name, len, 0, 0, 0, NULL);
+	const char *kind = "mapping";
+	int fd;
+
+	if (strcmp(pkind, "mapping"))
+		return pkind;
+	fd = namedshm_open_ex(name, len, 0, 0, 0, NULL);
 
 	if (fd < 0)
 		return kind;
@@ -211,7 +218,7 @@ static int cmd_list(void)
 		printf("%-20s %-7s %12s %7s %6s %-10s %-10s %4s\n", "NAME",
 		       "KIND", "SIZE", "HANDLES", "MAPPED", "OWNER", "GROUP",
 		       "MODE");
-	/* Header: "size handles mapped uid gid mode name" */
+	/* Header: "size handles mapped uid gid mode kind name" */
 	if (getline(&line, &cap, f) < 0) {
 		errmsg("%s: empty", PROC_PATH);
 		rc = EXIT_FAIL;
@@ -222,17 +229,18 @@ static int cmd_list(void)
 		unsigned int handles, mapped, uid, gid, mode;
 		char ename[4 * NAMEDSHM_NAME_MAX + 1];
 		char name[NAMEDSHM_NAME_MAX];
-		char ub[16], gb[16];
+		char ub[16], gb[16], pkind[16];
 		ssize_t len;
 
-		if (sscanf(line, "%llu %u %u %u %u %o %4092s", &size, &handles,
-			   &mapped, &uid, &gid, &mode, ename) != 7 ||
+		if (sscanf(line, "%llu %u %u %u %u %o %15s %4092s", &size,
+			   &handles, &mapped, &uid, &gid, &mode, pkind,
+			   ename) != 8 ||
 		    (len = unescape(ename, name, sizeof(name))) <= 0) {
 			errmsg("%s: unexpected line: %s", PROC_PATH, line);
 			rc = EXIT_FAIL;
 			continue;
 		}
-		const char *kind = probe_kind(name, (size_t)len);
+		const char *kind = probe_kind(pkind, name, (size_t)len);
 		const char *owner = user_name(uid, ub, sizeof(ub));
 		const char *group = group_name(gid, gb, sizeof(gb));
 

@@ -261,14 +261,24 @@ static void *incr_thread(void *arg)
 /* Store buffering: with full barriers, both threads cannot read 0. */
 static volatile LONG sb_x, sb_y, sb_go, sb_r1, sb_r2, sb_done;
 
+/*
+ * Up to SB_ROUNDS rounds, or SB_SECONDS: every round is a hand-off
+ * between two CPUs, which single-threaded emulation (QEMU TCG, one host
+ * thread running the vCPUs in turn) makes take milliseconds.  sb_go < 0
+ * ends the rounds.
+ */
+#define SB_ROUNDS 20000
+#define SB_SECONDS 5
+
 static void *sb_thread(void *arg)
 {
-	LONG round;
+	LONG round, go;
 
 	(void)arg;
-	for (round = 1; round <= 20000; round++) {
-		while (InterlockedCompareExchange(&sb_go, 0, 0) != round)
-			;
+	for (round = 1; round <= SB_ROUNDS; round++) {
+		while ((go = InterlockedCompareExchange(&sb_go, 0, 0)) != round)
+			if (go < 0)
+				return NULL;
 		InterlockedExchange(&sb_y, 1);
 		sb_r2 = sb_x;
 		InterlockedIncrement(&sb_done);
@@ -281,6 +291,7 @@ static void interlocked_threads(void)
 	static struct counters c;
 	pthread_t t[THREADS];
 	int i, both_zero = 0;
+	uint64_t t0;
 	LONG round;
 
 	for (i = 0; i < THREADS; i++)
@@ -291,7 +302,12 @@ static void interlocked_threads(void)
 	CHECK(c.n64 == (LONG64)THREADS * ROUNDS * 0x100000000LL);
 
 	pthread_create(&t[0], NULL, sb_thread, NULL);
-	for (round = 1; round <= 20000; round++) {
+	t0 = now_ms();
+	for (round = 1; round <= SB_ROUNDS; round++) {
+		if (now_ms() - t0 > SB_SECONDS * 1000) {
+			InterlockedExchange(&sb_go, -1);
+			break;
+		}
 		sb_x = sb_y = 0;
 		sb_done = 0;
 		InterlockedExchange(&sb_go, round);
@@ -302,6 +318,9 @@ static void interlocked_threads(void)
 		both_zero += !sb_r1 && !sb_r2;
 	}
 	pthread_join(t[0], NULL);
+	printf("# store buffering: %ld rounds in %llu ms\n", (long)round - 1,
+	       (unsigned long long)(now_ms() - t0));
+	CHECK(round > 1);
 	CHECK(both_zero == 0);
 }
 
