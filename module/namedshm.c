@@ -149,7 +149,13 @@
  *    owned through it by anyone, and frees it.  Destroying a mutex takes
  *    it off its owner's list.  A thread that leaves without closing its
  *    token (a raw exit(2) syscall) keeps its mutexes until the process
- *    exits.
+ *    exits.  Only a close through the closer's own descriptor table (or
+ *    at exit) abandons: a fork() that fails after copying the table
+ *    closes the copy with current = the parent, and must not.  Closes
+ *    that go through a table not yet installed as the closer's abandon
+ *    nothing either (close_range(CLOSE_RANGE_UNSHARE) of a bounded range
+ *    in a threaded process; on 5.10, exec of a threaded process with a
+ *    token that is not close-on-exec); the token's release still does.
  *
  * Locking
  * =======
@@ -620,7 +626,6 @@ static int namedshm_q_try_all(struct namedshm_q *q, bool *abandoned)
 	return index >= 0 ? index : 0;
 }
 
-/* Wait-any: take the lowest ready object of @q; its index, or -1. */
 /*
  * Does @q wait on a mutex its thread owns at the recursion limit?  That
  * wait could never be satisfied (Windows: STATUS_MUTANT_LIMIT_EXCEEDED).
@@ -641,6 +646,7 @@ static bool namedshm_q_recursion_full(struct namedshm_q *q)
 	return false;
 }
 
+/* Wait-any: take the lowest ready object of @q; its index, or -1. */
 static int namedshm_q_try_any(struct namedshm_q *q, bool *abandoned)
 {
 	u32 i;
@@ -1040,6 +1046,29 @@ static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
 #define NAMEDSHM_BACKING_READ_ONLY BIT(31)
 
 /*
+ * NAMEDSHM_OPEN_GROW: extend @file to at least @size bytes, never shrink
+ * it.  fallocate() of the last byte raises i_size to @size unless it is
+ * there already, under the inode lock, so a concurrent grower or writer
+ * that went further is never cut back (a truncate to @size would).  It
+ * checks the caller's descriptor (open for writing), seals (F_SEAL_GROW),
+ * swap files and the LSM.  Files without extents (ext2/ext3 format)
+ * cannot preallocate: they are truncated up if still too short, which
+ * leaves a window against a concurrent grower.  A full filesystem or a
+ * disk quota is EDQUOT: ENOSPC is this module's own quota error.
+ */
+static int namedshm_grow(struct file *file, loff_t size)
+{
+	int ret = vfs_fallocate(file, 0, size - 1, 1);
+
+	if (ret == -EOPNOTSUPP) {
+		if (i_size_read(file_inode(file)) >= size)
+			return 0;
+		ret = vfs_truncate(&file->f_path, size);
+	}
+	return ret == -ENOSPC ? -EDQUOT : ret;
+}
+
+/*
  * A new region of @size bytes: anonymous shared memory (a shmem file), or
  * with @backing, that file (the region's window takes its own reference).
  */
@@ -1106,17 +1135,9 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	if (ret)
 		goto err_ns;
 
-	/*
-	 * Extend, never shrink: fallocate() of the last byte raises i_size to
-	 * @grow unless it is there already, under the inode lock, so a
-	 * concurrent grower or writer that went further is never cut back
-	 * (a truncate to @grow would).  It checks the caller's descriptor
-	 * (opened for writing), seals (F_SEAL_GROW), swap files and the LSM.
-	 * The file stays grown if this create fails later or loses a race
-	 * to another create of the name.
-	 */
+	/* The file stays grown if this create fails later or loses a race. */
 	if (grow) {
-		ret = vfs_fallocate(backing, 0, grow - 1, 1);
+		ret = namedshm_grow(backing, grow);
 		if (ret)
 			goto err_uncharge;
 	}
@@ -1751,10 +1772,18 @@ static int namedshm_wait_get(struct namedshm_q *q, const s32 *fds)
 			fput(file);
 			return -EPROTOTYPE;
 		}
-		/* The object, not the handle: its name goes with the last
+		/*
+		 * The object, not the handle: its name goes with the last
 		 * handle, the wait or not (rule 7).  The handle we hold
-		 * keeps r->refs above zero until we have our own.
+		 * keeps r->refs above zero until we have our own.  If the
+		 * descriptor was closed meanwhile, ours is the last file
+		 * reference, and its release would wait for our return:
+		 * treat it as closed.
 		 */
+		if (file_count(file) == 1) {
+			fput(file);
+			return -EBADF;
+		}
 		refcount_inc(&r->refs);
 		fput(file);
 		q->entries[i].obj = r;
@@ -2097,9 +2126,6 @@ static long namedshm_sync_op(struct file *file, unsigned int cmd,
 		return ret;
 	if (op.flags || op.pad)
 		return -EINVAL;
-	/* count is an input of NAMEDSHM_IOC_SEM_RELEASE only. */
-	if (op.count && cmd != NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SEM_RELEASE))
-		return -EINVAL;
 
 	switch (cmd) {
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_EVENT_SET):
@@ -2125,6 +2151,9 @@ static long namedshm_sync_op(struct file *file, unsigned int cmd,
 	}
 	if (r->kind != kind || !namedshm_is_sync(r))
 		return -EPROTOTYPE;
+	/* count is an input of NAMEDSHM_IOC_SEM_RELEASE only. */
+	if (op.count && cmd != NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SEM_RELEASE))
+		return -EINVAL;
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
 	if (cmd == NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE)) {

@@ -817,14 +817,39 @@ struct timed_waiter {
 	int dev, fd;
 	uint64_t timeout;
 	int ret;
+	atomic_int tid;
 };
 
 static void *timed_wait(void *p)
 {
 	struct timed_waiter *w = p;
 
+	atomic_store(&w->tid, (int)syscall(SYS_gettid));
 	w->ret = wait1(w->dev, w->fd, w->timeout, -1, NULL);
 	return NULL;
+}
+
+/* Wait (up to 5 s) until thread @tid sleeps (state S in its stat). */
+static bool thread_sleeps(int tid)
+{
+	char path[64], buf[256], *p;
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	for (i = 0; i < 500; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return true;
+		usleep(10000);
+	}
+	return false;
 }
 
 /*
@@ -842,9 +867,17 @@ TEST_F(sync, blocked_wait_does_not_keep_the_name)
 
 	e = event_new(self->dev, name, true, false);
 	ASSERT_LE(0, e);
-	w = (struct timed_waiter){ self->dev, e, 1500 * MS, 1 };
+	/* A descriptor number the new event below will not reuse. */
+	e2 = fcntl(e, F_DUPFD_CLOEXEC, 100);
+	ASSERT_LE(100, e2);
+	close(e);
+	e = e2;
+	w = (struct timed_waiter){ self->dev, e, 1500 * MS, 1, 0 };
 	ASSERT_EQ(0, pthread_create(&th, NULL, timed_wait, &w));
-	usleep(300000); /* the waiter is blocked in the kernel */
+	while (!atomic_load(&w.tid))
+		usleep(1000);
+	/* Blocked in the wait (the first sleep of a fresh thread). */
+	ASSERT_TRUE(thread_sleeps(atomic_load(&w.tid)));
 	close(e);
 	EXPECT_EQ(-ENOENT, sync_open(self->dev, name, NAMEDSHM_KIND_EVENT,
 				     NSH_RW, 0, 0, 0, -1, NULL));

@@ -1925,15 +1925,19 @@ TEST_F_TIMEOUT(ns, grow_races_never_shrink_the_file, 120)
 	atomic_int go;
 	int mfd, i, n;
 
+	/* nsh_name() returns one buffer: each racer needs a name of its own. */
+	char na[128], nb[128];
+
+	snprintf(na, sizeof(na), "%s", nsh_name("growA"));
+	snprintf(nb, sizeof(nb), "%s", nsh_name("growB"));
 	mfd = memfd_create("growrace", MFD_CLOEXEC);
 	ASSERT_LE(0, mfd);
 	for (n = 0; n < 300; n++) {
 		ASSERT_EQ(0, ftruncate(mfd, 0));
 		atomic_store(&go, 0);
-		a[0] = (struct grow_arg){ self->dev, mfd, nsh_name("growA"),
-					  64 * PAGE, &go, 0 };
-		a[1] = (struct grow_arg){ self->dev, mfd, nsh_name("growB"),
-					  PAGE, &go, 0 };
+		a[0] = (struct grow_arg){ self->dev, mfd, na, 64 * PAGE, &go,
+					  0 };
+		a[1] = (struct grow_arg){ self->dev, mfd, nb, PAGE, &go, 0 };
 		for (i = 0; i < 2; i++)
 			ASSERT_EQ(0, pthread_create(&th[i], NULL, grow_racer,
 						    &a[i]));

@@ -100,9 +100,9 @@
  *            unless NAMEDSHM_OPEN_GROW is given: then a call that creates
  *            the region first extends the file to at least @size bytes
  *            (as fallocate(2) of its last byte through the caller's
- *            descriptor, with fallocate(2)'s errors; never shrinking a
- *            file that grew meanwhile; EPERM for a region that cannot
- *            be written), and a call that opens an existing name leaves
+ *            descriptor, with fallocate(2)'s errors but EDQUOT for a
+ *            full filesystem; never shrinking a file that grew
+ *            meanwhile; EPERM for a region that cannot be written), and a call that opens an existing name leaves
  *            the file alone (but for a create that loses a race for the
  *            name or fails later, which may leave it extended).
  *            A memfd that could still get new seals is
@@ -358,7 +358,8 @@ struct namedshm_dup {
  * to wait again with what is left of its timeout.  EOVERFLOW: nothing
  * else is ready and one object is a mutex the caller owns 2^32 - 1
  * times (the wait could never succeed).  EFAULT: the argument cannot be
- * written back (checked before anything is consumed).  The wait holds
+ * written back (probed before anything is consumed; a thread that unmaps
+ * it during the wait loses what the wait consumed).  The wait holds
  * its own references to the objects, not to their handles: closing a
  * handle does not end it, and closing the last handle removes the name
  * at once even while a wait is blocked on the object.
