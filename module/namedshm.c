@@ -119,10 +119,14 @@
  *    memory (region->window and region->mapping are NULL), and mmap() of
  *    their handles is EINVAL.  Their state is region->sync.
  *
- * 7. Waits.  A wait (NAMEDSHM_IOC_WAIT) holds a file reference on every
- *    handle it waits on, and on the caller's token, from fget() to the
- *    end, so the objects outlive it: closing a handle never ends a wait,
- *    and an object's waiter list is always empty when it is destroyed.
+ * 7. Waits.  A wait (NAMEDSHM_IOC_WAIT) holds an object reference
+ *    (region->refs) on every object it waits on, and a file reference on
+ *    the caller's token, to the end, so the objects outlive it: closing a
+ *    handle never ends a wait, and an object's waiter list is always
+ *    empty when it is freed.  It holds no handle: the last close of a
+ *    handle still removes the name at once (rule 2), as in Win32, where
+ *    a wait holds the object and not a handle.  The handles together
+ *    hold one object reference, dropped with the name.
  *    The wait's own structure (struct namedshm_q) lives on the waiter's
  *    heap, is linked into the objects' waiter lists only under
  *    namedshm_sync_lock, and is unlinked by the waiter itself under that
@@ -145,7 +149,13 @@
  *    owned through it by anyone, and frees it.  Destroying a mutex takes
  *    it off its owner's list.  A thread that leaves without closing its
  *    token (a raw exit(2) syscall) keeps its mutexes until the process
- *    exits.
+ *    exits.  Only a close through the closer's own descriptor table (or
+ *    at exit) abandons: a fork() that fails after copying the table
+ *    closes the copy with current = the parent, and must not.  Closes
+ *    that go through a table not yet installed as the closer's abandon
+ *    nothing either (close_range(CLOSE_RANGE_UNSHARE) of a bounded range
+ *    in a threaded process; on 5.10, exec of a threaded process with a
+ *    token that is not close-on-exec); the token's release still does.
  *
  * Locking
  * =======
@@ -203,6 +213,8 @@ struct namedshm_sync {
 struct namedshm_region {
 	struct hlist_bl_node node;
 	refcount_t handles;
+	/* One for all handles, one per queued wait entry (rule 7). */
+	refcount_t refs;
 	u32 hash;
 	/* Table key, with the name: the creator's IPC namespace (counted). */
 	struct ipc_namespace *ns;
@@ -488,8 +500,7 @@ struct namedshm_token {
 struct namedshm_wait_entry {
 	struct list_head node; /* in obj->sync.waiters */
 	struct namedshm_q *q;
-	struct namedshm_region *obj;
-	struct file *file; /* the wait's reference (rule 7) */
+	struct namedshm_region *obj; /* the wait's reference (rule 7) */
 	u32 index;
 };
 
@@ -513,12 +524,17 @@ static bool namedshm_is_sync(const struct namedshm_region *r)
 	return r->kind != NAMEDSHM_KIND_MAPPING;
 }
 
+/*
+ * Owned by this (token, thread)?  The thread is its global tid and tgid:
+ * a tid reused by another process's thread never matches (rule 8).
+ */
 static bool namedshm_mutex_owned_by(struct namedshm_region *r,
-				    struct namedshm_token *token, pid_t tid)
+				    struct namedshm_token *token, pid_t tid,
+				    pid_t tgid)
 {
 	lockdep_assert_held(&namedshm_sync_lock);
 	return r->sync.owner && r->sync.owner == token &&
-	       r->sync.owner_tid == tid;
+	       r->sync.owner_tid == tid && r->sync.owner_tgid == tgid;
 }
 
 /* Would a wait of @q on @r succeed now? */
@@ -534,7 +550,7 @@ static bool namedshm_sync_ready(struct namedshm_region *r,
 	case NAMEDSHM_KIND_MUTEX:
 		if (!r->sync.owner)
 			return true;
-		return namedshm_mutex_owned_by(r, q->token, q->tid) &&
+		return namedshm_mutex_owned_by(r, q->token, q->tid, q->tgid) &&
 		       r->sync.count < U32_MAX;
 	}
 	return false;
@@ -608,6 +624,26 @@ static int namedshm_q_try_all(struct namedshm_q *q, bool *abandoned)
 			index = i;
 	*abandoned = index >= 0;
 	return index >= 0 ? index : 0;
+}
+
+/*
+ * Does @q wait on a mutex its thread owns at the recursion limit?  That
+ * wait could never be satisfied (Windows: STATUS_MUTANT_LIMIT_EXCEEDED).
+ */
+static bool namedshm_q_recursion_full(struct namedshm_q *q)
+{
+	u32 i;
+
+	lockdep_assert_held(&namedshm_sync_lock);
+	for (i = 0; i < q->count; i++) {
+		struct namedshm_region *r = q->entries[i].obj;
+
+		if (r->kind == NAMEDSHM_KIND_MUTEX &&
+		    namedshm_mutex_owned_by(r, q->token, q->tid, q->tgid) &&
+		    r->sync.count == U32_MAX)
+			return true;
+	}
+	return false;
 }
 
 /* Wait-any: take the lowest ready object of @q; its index, or -1. */
@@ -691,6 +727,14 @@ static int namedshm_token_flush(struct file *file, fl_owner_t id)
 	struct namedshm_token *t = file->private_data;
 	struct namedshm_region *r, *tmp;
 
+	/*
+	 * Only the closing process's own descriptor table counts: a fork()
+	 * that fails after copying the table closes the child's copy with
+	 * current = the parent (copy_process() -> exit_files()), and must
+	 * abandon nothing.  At exit current->files is already NULL.
+	 */
+	if (current->files && id != current->files)
+		return 0;
 	spin_lock(&namedshm_sync_lock);
 	list_for_each_entry_safe(r, tmp, &t->owned, sync.owner_node)
 		if (r->sync.owner_tgid == current->tgid)
@@ -758,19 +802,28 @@ static struct file *namedshm_get_token(int fd)
 	return file;
 }
 
+/* Drop an object reference; the last one frees the region (rule 7). */
+static void namedshm_region_unref(struct namedshm_region *r)
+{
+	if (!refcount_dec_and_test(&r->refs))
+		return;
+	if (namedshm_is_sync(r))
+		namedshm_sync_destroy(r);
+	/* Handles are gone; the inode outlives us only in dentry caches. */
+	r->inode->i_private = NULL;
+	iput(r->inode);
+	kfree_rcu(r, rcu);
+}
+
+/* The last handle is gone and the name with it (rules 2 and 4). */
 static void namedshm_region_destroy(struct namedshm_region *r)
 {
 	namedshm_uncharge(r);
 	/* Lock-free readers only compare r->ns, never dereference it. */
 	namedshm_put_ipc_ns(r->ns);
-	if (namedshm_is_sync(r))
-		namedshm_sync_destroy(r);
-	else
+	if (!namedshm_is_sync(r))
 		fput(r->window);
-	/* Handles are gone; the inode outlives us only in dentry caches. */
-	r->inode->i_private = NULL;
-	iput(r->inode);
-	kfree_rcu(r, rcu);
+	namedshm_region_unref(r);
 }
 
 /* Drop a handle reference; the last one removes the name (rule 2). */
@@ -993,6 +1046,29 @@ static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
 #define NAMEDSHM_BACKING_READ_ONLY BIT(31)
 
 /*
+ * NAMEDSHM_OPEN_GROW: extend @file to at least @size bytes, never shrink
+ * it.  fallocate() of the last byte raises i_size to @size unless it is
+ * there already, under the inode lock, so a concurrent grower or writer
+ * that went further is never cut back (a truncate to @size would).  It
+ * checks the caller's descriptor (open for writing), seals (F_SEAL_GROW),
+ * swap files and the LSM.  Files without extents (ext2/ext3 format)
+ * cannot preallocate: they are truncated up if still too short, which
+ * leaves a window against a concurrent grower.  A full filesystem or a
+ * disk quota is EDQUOT: ENOSPC is this module's own quota error.
+ */
+static int namedshm_grow(struct file *file, loff_t size)
+{
+	int ret = vfs_fallocate(file, 0, size - 1, 1);
+
+	if (ret == -EOPNOTSUPP) {
+		if (i_size_read(file_inode(file)) >= size)
+			return 0;
+		ret = vfs_truncate(&file->f_path, size);
+	}
+	return ret == -ENOSPC ? -EDQUOT : ret;
+}
+
+/*
  * A new region of @size bytes: anonymous shared memory (a shmem file), or
  * with @backing, that file (the region's window takes its own reference).
  */
@@ -1059,9 +1135,9 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	if (ret)
 		goto err_ns;
 
-	/* A race lost to another create of the name leaves the file grown. */
+	/* The file stays grown if this create fails later or loses a race. */
 	if (grow) {
-		ret = vfs_truncate(&backing->f_path, grow);
+		ret = namedshm_grow(backing, grow);
 		if (ret)
 			goto err_uncharge;
 	}
@@ -1105,6 +1181,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	if (!r->inode)
 		goto err_window;
 	refcount_set(&r->handles, 1);
+	refcount_set(&r->refs, 1);
 	return r;
 
 err_window:
@@ -1179,6 +1256,7 @@ namedshm_sync_alloc(const char *name, u32 len, umode_t mode,
 		break;
 	}
 	refcount_set(&r->handles, 1);
+	refcount_set(&r->refs, 1);
 	return r;
 
 err_uncharge:
@@ -1670,8 +1748,9 @@ static int namedshm_wait_sleep(struct namedshm_q *q, ktime_t *timeout)
 }
 
 /*
- * Take a reference to each handle of @fds into @q (rule 7): sync objects
- * only.  Returns whether a mutex is among them, or an error.
+ * Take a reference to the object of each handle of @fds into @q (rule
+ * 7): sync objects only.  Returns whether a mutex is among them, or an
+ * error.
  */
 static int namedshm_wait_get(struct namedshm_q *q, const s32 *fds)
 {
@@ -1684,12 +1763,29 @@ static int namedshm_wait_get(struct namedshm_q *q, const s32 *fds)
 
 		if (!file)
 			return -EBADF;
-		q->entries[i].file = file;
-		if (file->f_op != &namedshm_handle_fops)
+		if (file->f_op != &namedshm_handle_fops) {
+			fput(file);
 			return -EBADF;
+		}
 		r = file->private_data;
-		if (!namedshm_is_sync(r))
+		if (!namedshm_is_sync(r)) {
+			fput(file);
 			return -EPROTOTYPE;
+		}
+		/*
+		 * The object, not the handle: its name goes with the last
+		 * handle, the wait or not (rule 7).  The handle we hold
+		 * keeps r->refs above zero until we have our own.  If the
+		 * descriptor was closed meanwhile, ours is the last file
+		 * reference, and its release would wait for our return:
+		 * treat it as closed.
+		 */
+		if (file_count(file) == 1) {
+			fput(file);
+			return -EBADF;
+		}
+		refcount_inc(&r->refs);
+		fput(file);
 		q->entries[i].obj = r;
 		q->entries[i].q = q;
 		q->entries[i].index = i;
@@ -1708,8 +1804,8 @@ static void namedshm_wait_put(struct namedshm_q *q)
 	u32 i;
 
 	for (i = 0; i < q->count; i++)
-		if (q->entries[i].file)
-			fput(q->entries[i].file);
+		if (q->entries[i].obj)
+			namedshm_region_unref(q->entries[i].obj);
 }
 
 static long namedshm_ioctl_wait(void __user *uarg)
@@ -1765,10 +1861,21 @@ static long namedshm_ioctl_wait(void __user *uarg)
 		q->token = token->private_data;
 	}
 
+	/*
+	 * Fault the result in now: once an object is consumed (a mutex
+	 * owned, a count taken) the caller must learn which.
+	 */
+	ret = namedshm_copy_out(uarg, &args, sizeof(args), argsz);
+	if (ret)
+		goto out;
+
 	spin_lock(&namedshm_sync_lock);
 	index = q->all ? namedshm_q_try_all(q, &abandoned) :
 			 namedshm_q_try_any(q, &abandoned);
-	if (index < 0 && (!tp || args.timeout)) {
+	if (index < 0 && namedshm_q_recursion_full(q)) {
+		/* Its own mutex at the recursion limit: it never succeeds. */
+		ret = -EOVERFLOW;
+	} else if (index < 0 && (!tp || args.timeout)) {
 		for (i = 0; i < q->count; i++)
 			list_add_tail(&q->entries[i].node,
 				      &q->entries[i].obj->sync.waiters);
@@ -2044,6 +2151,9 @@ static long namedshm_sync_op(struct file *file, unsigned int cmd,
 	}
 	if (r->kind != kind || !namedshm_is_sync(r))
 		return -EPROTOTYPE;
+	/* count is an input of NAMEDSHM_IOC_SEM_RELEASE only. */
+	if (op.count && cmd != NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_SEM_RELEASE))
+		return -EINVAL;
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
 	if (cmd == NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE)) {
@@ -2082,7 +2192,7 @@ static long namedshm_sync_op(struct file *file, unsigned int cmd,
 		break;
 	case NAMEDSHM_IOC_BASE(NAMEDSHM_IOC_MUTEX_RELEASE):
 		if (!namedshm_mutex_owned_by(r, token->private_data,
-					     current->pid)) {
+					     current->pid, current->tgid)) {
 			ret = -EPERM;
 			break;
 		}

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -307,6 +308,10 @@ TEST_F(sync, bad_arguments)
 	EXPECT_EQ(-EACCES, op_prev(ro, NAMEDSHM_IOC_SEM_RELEASE, 1, -1));
 	EXPECT_EQ(0, wait1(self->dev, ro, 0, -1, NULL));
 	close(ro);
+	/* count is SEM_RELEASE's input only. */
+	EXPECT_EQ(-EINVAL, op_prev(fd, NAMEDSHM_IOC_EVENT_SET, 1, -1));
+	EXPECT_EQ(-EINVAL, op_prev(fd, NAMEDSHM_IOC_SYNC_READ, 1, -1));
+	EXPECT_EQ(-EINVAL, op_prev(m, NAMEDSHM_IOC_MUTEX_RELEASE, 1, t));
 	close(m);
 	close(t);
 	close(fd);
@@ -806,6 +811,143 @@ TEST_F(sync, waits_are_interruptible_and_leak_nothing)
 	EXPECT_TRUE(WIFSIGNALED(st));
 	EXPECT_EQ(0, op_prev(e, NAMEDSHM_IOC_EVENT_SET, 0, -1));
 	close(e);
+}
+
+struct timed_waiter {
+	int dev, fd;
+	uint64_t timeout;
+	int ret;
+	atomic_int tid;
+};
+
+static void *timed_wait(void *p)
+{
+	struct timed_waiter *w = p;
+
+	atomic_store(&w->tid, (int)syscall(SYS_gettid));
+	w->ret = wait1(w->dev, w->fd, w->timeout, -1, NULL);
+	return NULL;
+}
+
+/* Wait (up to 5 s) until thread @tid sleeps (state S in its stat). */
+static bool thread_sleeps(int tid)
+{
+	char path[64], buf[256], *p;
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	for (i = 0; i < 500; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/*
+ * A wait holds the object, not a handle: closing the last handle while a
+ * wait is blocked removes the name at once (Open fails, Create makes a
+ * new object), and the wait goes on until its timeout.
+ */
+TEST_F(sync, blocked_wait_does_not_keep_the_name)
+{
+	const char *name = nsh_name("waitname");
+	struct timed_waiter w;
+	uint32_t status = 0;
+	pthread_t th;
+	int e, e2;
+
+	e = event_new(self->dev, name, true, false);
+	ASSERT_LE(0, e);
+	/* A descriptor number the new event below will not reuse. */
+	e2 = fcntl(e, F_DUPFD_CLOEXEC, 100);
+	ASSERT_LE(100, e2);
+	close(e);
+	e = e2;
+	w = (struct timed_waiter){ self->dev, e, 1500 * MS, 1, 0 };
+	ASSERT_EQ(0, pthread_create(&th, NULL, timed_wait, &w));
+	while (!atomic_load(&w.tid))
+		usleep(1000);
+	/* Blocked in the wait (the first sleep of a fresh thread). */
+	ASSERT_TRUE(thread_sleeps(atomic_load(&w.tid)));
+	close(e);
+	EXPECT_EQ(-ENOENT, sync_open(self->dev, name, NAMEDSHM_KIND_EVENT,
+				     NSH_RW, 0, 0, 0, -1, NULL));
+	EXPECT_EQ(0, nsh_listing(NULL, NULL));
+	/* A create of the name is a new object: setting it wakes no one. */
+	e2 = sync_open(self->dev, name, NAMEDSHM_KIND_EVENT, NSH_CREATE,
+		       NAMEDSHM_SYNC_MANUAL_RESET, 0, 0, -1, &status);
+	ASSERT_LE(0, e2);
+	EXPECT_EQ(NAMEDSHM_STATUS_CREATED, status);
+	EXPECT_EQ(0, op_prev(e2, NAMEDSHM_IOC_EVENT_SET, 0, -1));
+	pthread_join(th, NULL);
+	EXPECT_EQ(-ETIMEDOUT, w.ret);
+	close(e2);
+}
+
+/*
+ * A fork() that fails after copying the descriptor table closes the
+ * copy (with current = the parent): the parent's mutexes stay its own.
+ * clone(CLONE_PIDFD) with an unwritable pidfd pointer fails that way,
+ * with EFAULT, after the table is copied.
+ */
+TEST_F(sync, failed_fork_abandons_nothing)
+{
+	int t, m;
+	long ret;
+
+	t = token_new(self->dev);
+	ASSERT_LE(0, t);
+	m = mutex_new(self->dev, NULL, t);
+	ASSERT_LE(0, m);
+	ret = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, (int *)8, 0, 0);
+	if (ret == 0)
+		_exit(0);
+	ASSERT_EQ(-1, ret) TH_LOG("clone unexpectedly made child %ld", ret);
+	ASSERT_EQ(EFAULT, errno);
+	EXPECT_EQ(NAMEDSHM_STATE_OWNED, sync_state(m));
+	EXPECT_EQ(1, op_prev(m, NAMEDSHM_IOC_MUTEX_RELEASE, 0, t));
+	close(m);
+	close(t);
+}
+
+/*
+ * A wait whose result cannot be written back fails before it consumes
+ * anything: the semaphore keeps its count.
+ */
+TEST_F(sync, unwritable_wait_argument_consumes_nothing)
+{
+	struct namedshm_sync_op op = { 0 };
+	struct namedshm_wait *w;
+	int s;
+
+	s = sem_new(self->dev, NULL, 1, 1);
+	ASSERT_LE(0, s);
+	w = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, w);
+	*(int *)(w + 1) = s;
+	*w = (struct namedshm_wait){
+		.argsz = sizeof(*w),
+		.objs = (uintptr_t)(w + 1),
+		.count = 1,
+		.token_fd = -1,
+	};
+	ASSERT_EQ(0, mprotect(w, getpagesize(), PROT_READ));
+	EXPECT_EQ(-1, ioctl(self->dev, NAMEDSHM_IOC_WAIT, w));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, sync_op(s, NAMEDSHM_IOC_SYNC_READ, 0, -1, &op));
+	EXPECT_EQ(1, op.count);
+	munmap(w, getpagesize());
+	close(s);
 }
 
 TEST_F(sync, fdinfo_and_info_show_kind)

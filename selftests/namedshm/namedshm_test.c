@@ -1814,6 +1814,145 @@ TEST_F(ns, memory_goes_with_the_last_handle_and_mapping)
 	EXPECT_GE(64, nsh_meminfo_kb("Shmem") - base);
 }
 
+static off_t file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? -1 : st.st_size;
+}
+
+TEST_F(ns, grow_extends_the_backing_file_on_create_only)
+{
+	const char *name = nsh_name("grow");
+	int mfd, ro, fd, fd2;
+	char path[64];
+	char *p;
+
+	mfd = memfd_create("grow", MFD_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, 100));
+	/* Larger than the file: EINVAL without GROW. */
+	EXPECT_EQ(-EINVAL, nsh_open_backed(self->dev, name, NSH_CREATE,
+					   4 * PAGE, mfd,
+					   sizeof(struct namedshm_open)));
+	EXPECT_EQ(100, file_size(mfd));
+	/* A read-only descriptor cannot grow it: EPERM, file unchanged. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EPERM, nsh_open_backed(self->dev, name,
+					  NAMEDSHM_OPEN_CREATE |
+						  NAMEDSHM_OPEN_GROW,
+					  4 * PAGE, ro,
+					  sizeof(struct namedshm_open)));
+	EXPECT_EQ(100, file_size(mfd));
+	close(ro);
+
+	/* The create extends it to the size asked, exactly. */
+	fd = nsh_open_backed(self->dev, name,
+			     NSH_CREATE | NAMEDSHM_OPEN_GROW, 4 * PAGE - 10,
+			     mfd, sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(4 * PAGE - 10, file_size(mfd));
+	/* Every page of the region is backed: no SIGBUS at its end. */
+	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[4 * PAGE - 11] = 'x';
+	munmap(p, 4 * PAGE);
+	/* Opening the existing name leaves the file alone... */
+	ASSERT_EQ(0, ftruncate(mfd, PAGE));
+	fd2 = nsh_open_backed(self->dev, name,
+			      NSH_CREATE | NAMEDSHM_OPEN_GROW, 8 * PAGE, mfd,
+			      sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(PAGE, file_size(mfd));
+	close(fd2);
+	close(fd);
+
+	/* ...and GROW never shrinks: a file already long enough stays. */
+	ASSERT_EQ(0, ftruncate(mfd, 16 * PAGE));
+	fd = nsh_open_backed(self->dev, name,
+			     NSH_CREATE | NAMEDSHM_OPEN_GROW, 4 * PAGE, mfd,
+			     sizeof(struct namedshm_open));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(16 * PAGE, file_size(mfd));
+	close(fd);
+	close(mfd);
+
+	/* A file sealed against growing: fallocate(2)'s EPERM. */
+	mfd = memfd_create("nogrow", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, PAGE));
+	ASSERT_EQ(0, fcntl(mfd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SEAL));
+	EXPECT_EQ(-EPERM, nsh_open_backed(self->dev, name,
+					  NSH_CREATE | NAMEDSHM_OPEN_GROW,
+					  2 * PAGE, mfd,
+					  sizeof(struct namedshm_open)));
+	EXPECT_EQ(PAGE, file_size(mfd));
+	close(mfd);
+}
+
+struct grow_arg {
+	int dev, file;
+	const char *name;
+	uint64_t size;
+	atomic_int *go;
+	int ret;
+};
+
+static void *grow_racer(void *p)
+{
+	struct grow_arg *a = p;
+
+	while (!atomic_load(a->go))
+		;
+	a->ret = nsh_open_backed(a->dev, a->name,
+				 NSH_CREATE | NAMEDSHM_OPEN_GROW, a->size,
+				 a->file, sizeof(struct namedshm_open));
+	return NULL;
+}
+
+/*
+ * Two creates growing one file to different sizes at once: whatever the
+ * order, the file ends at least as long as the larger region, which its
+ * creator may already be using.  (A truncate to the size each create
+ * asked for, after sampling i_size, could cut the larger one back.)
+ */
+TEST_F_TIMEOUT(ns, grow_races_never_shrink_the_file, 120)
+{
+	struct grow_arg a[2];
+	pthread_t th[2];
+	atomic_int go;
+	int mfd, i, n;
+
+	/* nsh_name() returns one buffer: each racer needs a name of its own. */
+	char na[128], nb[128];
+
+	snprintf(na, sizeof(na), "%s", nsh_name("growA"));
+	snprintf(nb, sizeof(nb), "%s", nsh_name("growB"));
+	mfd = memfd_create("growrace", MFD_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	for (n = 0; n < 300; n++) {
+		ASSERT_EQ(0, ftruncate(mfd, 0));
+		atomic_store(&go, 0);
+		a[0] = (struct grow_arg){ self->dev, mfd, na, 64 * PAGE, &go,
+					  0 };
+		a[1] = (struct grow_arg){ self->dev, mfd, nb, PAGE, &go, 0 };
+		for (i = 0; i < 2; i++)
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, grow_racer,
+						    &a[i]));
+		atomic_store(&go, 1);
+		for (i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		ASSERT_LE(0, a[0].ret);
+		ASSERT_LE(0, a[1].ret);
+		ASSERT_LE(64 * PAGE, file_size(mfd)) TH_LOG("round %d", n);
+		close(a[0].ret);
+		close(a[1].ret);
+	}
+	close(mfd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--child"))

@@ -98,11 +98,13 @@
  *            region, anything else is refused with ENODEV; a region
  *            larger than the file rounded up to the page size is EINVAL,
  *            unless NAMEDSHM_OPEN_GROW is given: then a call that creates
- *            the region first extends the file to @size bytes (exactly,
- *            as the caller, with truncate(2)'s errors; EPERM for a
- *            region that cannot be written), and a call that opens an
- *            existing name leaves the file alone (but for a create that
- *            loses a race for the name, which may leave it extended).
+ *            the region first extends the file to at least @size bytes
+ *            (as fallocate(2) of its last byte through the caller's
+ *            descriptor, with fallocate(2)'s errors but EDQUOT for a
+ *            full filesystem; never shrinking a file that grew
+ *            meanwhile; EPERM for a region that cannot be written), and a call that opens an existing name leaves
+ *            the file alone (but for a create that loses a race for the
+ *            name or fails later, which may leave it extended).
  *            A memfd that could still get new seals is
  *            refused with EBUSY (seal it with F_SEAL_SEAL first; files of
  *            tmpfs and memfds made without MFD_ALLOW_SEALING always are).
@@ -353,8 +355,14 @@ struct namedshm_dup {
  * in a wait-all is EINVAL.  Returns 0, or ETIMEDOUT (nothing consumed).
  * A signal ends an infinite wait with ERESTARTSYS (restarted as the
  * signal's SA_RESTART says) and a finite one with EINTR, for the caller
- * to wait again with what is left of its timeout.  The wait holds its
- * own references: closing a handle does not end it.
+ * to wait again with what is left of its timeout.  EOVERFLOW: nothing
+ * else is ready and one object is a mutex the caller owns 2^32 - 1
+ * times (the wait could never succeed).  EFAULT: the argument cannot be
+ * written back (probed before anything is consumed; a thread that unmaps
+ * it during the wait loses what the wait consumed).  The wait holds
+ * its own references to the objects, not to their handles: closing a
+ * handle does not end it, and closing the last handle removes the name
+ * at once even while a wait is blocked on the object.
  */
 struct namedshm_wait {
 	__u32 argsz;
@@ -372,9 +380,11 @@ struct namedshm_wait {
  * @argsz:    in: sizeof(struct namedshm_sync_op)
  * @flags:    in: must be zero
  * @count:    in: NAMEDSHM_IOC_SEM_RELEASE: how much to add (>= 1);
+ *            zero for the others (EINVAL);
  *            out: NAMEDSHM_IOC_SYNC_READ: semaphore count or mutex
  *            recursion count
- * @token_fd: in: NAMEDSHM_IOC_MUTEX_RELEASE: the calling thread's token
+ * @token_fd: in: NAMEDSHM_IOC_MUTEX_RELEASE: the calling thread's token;
+ *            ignored by the others
  * @prev:     out: the previous state: event signaled (0/1), semaphore
  *            count, mutex recursion count before the release
  * @max:      out: NAMEDSHM_IOC_SYNC_READ: semaphore maximum
