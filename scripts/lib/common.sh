@@ -33,22 +33,54 @@ cache_init() {
 	_namedshm_cache_checked=1
 }
 
-# vm_lock: take the machine-wide lock (fd 9) that serialises guests and
-# kernel builds: under TCG a guest wants both cores.  The lock is root's
-# cache's vm.lock for everyone who can open it (so that every user's
-# guests queue behind each other), else one in the user's own cache.
+# vm_lock [all]: take a slot of the machine-wide lock that bounds how
+# many guests run at once: NAMEDSHM_VM_SLOTS of them (default: the number
+# of cores, each single-threaded TCG guest keeping one busy), or with
+# `all` (or NAMEDSHM_VM_EXCLUSIVE=1) every slot: kernel builds, which use
+# every core, and benchmarks, which must run alone.  Slot 0 is vm.lock,
+# slot N vm.lock.N.  The lock is root's cache's for everyone who can open
+# it (so that every user's guests queue behind each other), else one in
+# the user's own cache.  Held until the process exits.
 vm_lock() {
 	[[ -n ${NAMEDSHM_VM_LOCKED:-} ]] && return 0
-	local f=/var/cache/namedshm/vm.lock
-	# flock needs no write access: a read-only open of root's lock file
+	local dir=/var/cache/namedshm n i fd f said=
+	n=${NAMEDSHM_VM_SLOTS:-$(nproc)}
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "NAMEDSHM_VM_SLOTS='$n' is not a positive number"
+	# flock needs no write access: a read-only open of root's lock files
 	# serves an ordinary user.
-	if ! { exec 9>>"$f"; } 2>/dev/null && ! { exec 9<"$f"; } 2>/dev/null; then
-		f=$NAMEDSHM_CACHE/vm.lock
-		exec 9>>"$f"
+	if ! { exec {fd}>>"$dir/vm.lock"; } 2>/dev/null &&
+		! { exec {fd}<"$dir/vm.lock"; } 2>/dev/null; then
+		dir=$NAMEDSHM_CACHE
+	else
+		exec {fd}>&-
 	fi
-	if ! flock -n 9; then
-		log "${0##*/}: waiting for the VM lock ($f: another guest or kernel build is running)"
-		flock 9
+	# vm_lock_open SLOT: its lock file open on $fd; fails if an ordinary
+	# user cannot open it (root has not made it yet): that slot is not
+	# used.
+	vm_lock_open() {
+		[[ $1 == 0 ]] && f=$dir/vm.lock || f=$dir/vm.lock.$1
+		{ exec {fd}>>"$f"; } 2>/dev/null || { exec {fd}<"$f"; } 2>/dev/null
+	}
+	if [[ ${1:-} == all || -n ${NAMEDSHM_VM_EXCLUSIVE:-} ]]; then
+		for ((i = 0; i < n; i++)); do
+			vm_lock_open "$i" || continue
+			if ! flock -n "$fd"; then
+				[[ -n $said ]] || log "${0##*/}: waiting for the VM lock ($dir/vm.lock*: other guests or a kernel build are running)"
+				said=1
+				flock "$fd"
+			fi
+		done
+	else
+		while :; do
+			for ((i = 0; i < n; i++)); do
+				vm_lock_open "$i" || continue
+				flock -n "$fd" && break 2
+				exec {fd}>&-
+			done
+			[[ -n $said ]] || log "${0##*/}: waiting for the VM lock ($dir/vm.lock*: $n guests or a kernel build are running)"
+			said=1
+			sleep 1
+		done
 	fi
 	export NAMEDSHM_VM_LOCKED=1
 }

@@ -9,7 +9,9 @@
 #   VERSION  5.10 (Debian 11), 6.1 (Debian 12), 6.12 (Debian 12's
 #            6.12 series), or latest (synonyms: debug, or its series, e.g.
 #            7.2): Debian unstable's newest kernel, built here with
-#            sanitizers (x86_64 and i386 only)
+#            sanitizers (x86_64 and i386 only), or kcsan: the same
+#            kernel with KCSAN instead of KASAN (x86_64 only; it runs
+#            the programs that race, KCSAN_PROGRAMS in scripts/check)
 
 # The matrix `make check` runs, in order; its first entry is vm-run's
 # default.  armhf:6.12 is not in it yet: its guest stops booting after
@@ -22,7 +24,7 @@ NAMEDSHM_MATRIX_DEFAULT="6.1 6.12 latest"
 NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX-$NAMEDSHM_MATRIX_DEFAULT}
 
 NAMEDSHM_ARCHES="x86_64 arm64 armhf i386"
-NAMEDSHM_VERSIONS="5.10 6.1 6.12 latest"
+NAMEDSHM_VERSIONS="5.10 6.1 6.12 latest kcsan"
 
 # entry_arch E: the user space architecture of entry E.
 entry_arch() {
@@ -60,6 +62,10 @@ entry_check() {
 		die "matrix entry '$1': unknown architecture '$a' (known: $NAMEDSHM_ARCHES)"
 	case $v in
 	5.10 | 6.1 | 6.12) ;;
+	kcsan)
+		[[ $a == x86_64 ]] ||
+			die "matrix entry '$1': the KCSAN kernel is x86_64 only (use kcsan)"
+		;;
 	latest | debug | [1-9]*.[0-9]*)
 		# A series: the newest one (7.2 today), or an older one
 		# whose build is cached; never one Debian ships built.
@@ -120,7 +126,7 @@ kernel_matrix() {
 	for k in $NAMEDSHM_MATRIX; do
 		# Unresolvable (no network, nothing cached): left as it is,
 		# for vm-run to fail on with the reason.
-		if [[ $(kernel_kind "$k") == source ]] &&
+		if [[ $(kernel_kind "$k") == source && $(entry_ver "$k") != kcsan ]] &&
 			read -r series _ < <(src_kernel_resolve "$(entry_ver "$k")"); then
 			a=$(entry_arch "$k")
 			k=$series

@@ -7,6 +7,9 @@
 
 NAMEDSHM_UNSTABLE_APT=${NAMEDSHM_UNSTABLE_APT:-$NAMEDSHM_CACHE/unstable-apt}
 NAMEDSHM_KERNEL_CONFIG=$NAMEDSHM_ROOT/scripts/kernel/debug.config
+# The flavours of the source-built kernel: `debug` (debug.config: KASAN,
+# lockdep, kmemleak, ...) and `kcsan` (debug.config with kcsan.config
+# merged over it: KCSAN instead of KASAN, which it excludes).
 # What a kernel build needs beyond the host packages.
 NAMEDSHM_KBUILD_PACKAGES="make gcc libc6-dev flex bison bc libelf-dev
 	libssl-dev xz-utils dpkg debian-archive-keyring"
@@ -52,43 +55,76 @@ unstable_latest() {
 # what it builds, so that cached trees are rebuilt.
 NAMEDSHM_KBUILD_RECIPE=1
 
-# src_kernel_hash: the cache key of the build recipe: the config fragment,
-# the recipe's version and the compiler.
+# src_flavour K: the flavour of source-built kernel K (kcsan, or debug
+# for latest, debug and a series).
+src_flavour() {
+	[[ $1 == kcsan ]] && echo kcsan || echo debug
+}
+
+# src_kernel_fragments FLAVOUR: the config fragments of FLAVOUR, in
+# merge order.
+src_kernel_fragments() {
+	echo "$NAMEDSHM_KERNEL_CONFIG"
+	[[ $1 != kcsan ]] || echo "$NAMEDSHM_ROOT/scripts/kernel/kcsan.config"
+}
+
+# src_kernel_config FLAVOUR: FLAVOUR's fragments merged into one (a later
+# line about an option replaces an earlier one), on stdout.
+src_kernel_config() {
+	local f
+	mapfile -t f < <(src_kernel_fragments "$1")
+	cat "${f[@]}" | awk '
+		match($0, /^(# )?CONFIG_[A-Za-z0-9_]+/) {
+			name = substr($0, RSTART, RLENGTH)
+			sub(/^# /, "", name)
+			if (!(name in at))
+				order[++n] = name
+			at[name] = $0
+			next
+		}
+		END { for (i = 1; i <= n; i++) print at[order[i]] }'
+}
+
+# src_kernel_hash FLAVOUR: the cache key of the build recipe: the
+# flavour's config fragments, the recipe's version and the compiler.
 src_kernel_hash() {
+	local f
+	mapfile -t f < <(src_kernel_fragments "$1")
 	{
-		cat "$NAMEDSHM_KERNEL_CONFIG"
+		cat "${f[@]}"
 		echo "recipe $NAMEDSHM_KBUILD_RECIPE"
 		gcc --version | head -n1
 	} | sha256sum | cut -c1-10
 }
 
 # src_kernel_resolve K: "SERIES VERSION ABI" of the source-built kernel K
-# (latest, debug or a series).  The ABI names its cache directory,
-# $NAMEDSHM_CACHE/kernels/ABI.  When unstable cannot be reached, or has
-# moved past the series asked for, the newest cached build of that series
-# (of this recipe) serves.
+# (latest, debug, a series, or kcsan).  The ABI names its cache directory,
+# $NAMEDSHM_CACHE/kernels/ABI (7.2.13-1-debug-HASH, 7.2.13-1-kcsan-HASH).
+# When unstable cannot be reached, or has moved past the series asked
+# for, the newest cached build of that series (of this recipe) serves.
 src_kernel_resolve() {
-	local k=$1 want= series= ver= hash d
-	[[ $k == latest || $k == debug ]] || want=$k
-	hash=$(src_kernel_hash)
+	local k=$1 want= series= ver= hash d fl
+	fl=$(src_flavour "$k")
+	[[ $k == latest || $k == debug || $k == kcsan ]] || want=$k
+	hash=$(src_kernel_hash "$fl")
 	if read -r series ver < <(unstable_latest) && [[ -n $ver ]] &&
 		[[ -z $want || $want == "$series" ]]; then
-		echo "$series $ver $ver-debug-$hash"
+		echo "$series $ver $ver-$fl-$hash"
 		return 0
 	fi
-	d=$(for d in "$NAMEDSHM_CACHE"/kernels/*-debug-"$hash"; do
+	d=$(for d in "$NAMEDSHM_CACHE"/kernels/*-"$fl-$hash"; do
 		[[ -e $d/.complete ]] || continue
 		d=${d##*/}
 		[[ -z $want || $(ver_series "$d") == "$want" ]] && echo "$d"
 	done | sort -V | tail -n1)
 	if [[ -n $d ]]; then
-		ver=${d%-debug-"$hash"}
+		ver=${d%-"$fl-$hash"}
 		log "using the cached build $d"
 		echo "$(ver_series "$ver") $ver $d"
 		return 0
 	fi
 	if [[ -n $ver ]]; then
-		log "kernel '$k': Debian unstable has $series ($ver), and no build of $want is cached"
+		log "kernel '$k': Debian unstable has $series ($ver), and no build of ${want:-it} is cached"
 	fi
 	return 1
 }
