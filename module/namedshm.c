@@ -883,6 +883,23 @@ static int namedshm_window_check(struct vm_area_struct *vma, pgoff_t pages)
 	return 0;
 }
 
+/*
+ * The backing file sets up the VMA (its vm_ops, shmem's huge pages), then
+ * tags go: on arm64, PROT_MTE on a region is EINVAL on every kernel
+ * (whether shmem allows it changed in 6.12, and a region's pages are
+ * shared with processes that know nothing of tags); VM_MTE_ALLOWED is 0
+ * on other architectures.
+ */
+static int namedshm_window_setup(struct namedshm_window *w,
+				 struct vm_area_struct *vma)
+{
+	int ret = namedshm_mmap_backing(w->backing, vma);
+
+	if (!ret)
+		namedshm_vm_flags_clear(vma, VM_MTE_ALLOWED);
+	return ret;
+}
+
 static int namedshm_window_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct namedshm_window *w = file->private_data;
@@ -892,7 +909,7 @@ static int namedshm_window_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 	/* vma->vm_file stays the window; the backing sets up the rest. */
-	return namedshm_mmap_backing(w->backing, vma);
+	return namedshm_window_setup(w, vma);
 }
 
 /* msync(MS_SYNC) and FlushViewOfFile() reach the backing file. */
@@ -2262,7 +2279,7 @@ static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 	w = window->private_data;
-	ret = namedshm_mmap_backing(w->backing, vma);
+	ret = namedshm_window_setup(w, vma);
 	/*
 	 * Last, so that a failure leaves vm_file as do_mmap() set it (before
 	 * 5.11 its error path puts the file it passed, not vma->vm_file).

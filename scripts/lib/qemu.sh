@@ -22,11 +22,12 @@ qemu_binary() {
 # qemu_machine_args E: machine and CPU.  The arm boards are QEMU's `virt`
 # (the device tree comes from QEMU); armhf's kernel is armmp-lpae, for a
 # Cortex-A15.  pauth-impdef: the cheap pointer-authentication algorithm
-# (the architected one is slow under TCG).
+# (the architected one is slow under TCG).  mte=on: the arm64 CPU has
+# memory tagging, which the suite checks is refused on regions.
 qemu_machine_args() {
 	case $(entry_karch "$1") in
 	x86_64) echo "-cpu max" ;;
-	arm64) echo "-M virt -cpu max,pauth-impdef=on" ;;
+	arm64) echo "-M virt,mte=on -cpu max,pauth-impdef=on" ;;
 	armhf) echo "-M virt,highmem=off -cpu cortex-a15" ;;
 	esac
 }

@@ -22,7 +22,9 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
@@ -330,6 +332,48 @@ TEST(read_implies_exec_maps_without_exec)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(fd);
+	close(dev);
+}
+
+/* arm64's <asm/mman.h> and <asm/hwcap.h>, for every architecture. */
+#define NSH_PROT_MTE 0x20
+#define NSH_HWCAP2_MTE (1UL << 18)
+
+/*
+ * arm64 memory tagging: PROT_MTE on a handle's mapping is refused
+ * (EINVAL), by mmap() and mprotect() alike: the mapping's file is the
+ * region's window, which the kernel never marks VM_MTE_ALLOWED (only
+ * anonymous and shmem mappings are).  Decided and documented in
+ * SECURITY.md.  Anonymous shared memory in the same process takes tags,
+ * which shows that the refusal is the module's.
+ */
+TEST(mte_tags_are_refused)
+{
+	int dev = nsh_dev(), fd;
+	struct utsname u;
+	char *p;
+
+	if (uname(&u) || strcmp(u.machine, "aarch64") ||
+	    !(getauxval(AT_HWCAP2) & NSH_HWCAP2_MTE))
+		SKIP(return, "no arm64 memory tagging (MTE) on this machine");
+	ASSERT_LE(0, dev);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | NSH_PROT_MTE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("anonymous PROT_MTE: %s",
+					strerror(errno));
+	munmap(p, PAGE);
+	fd = nsh_open(dev, NULL, NSH_CREATE, 0600, PAGE, NULL, NULL);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE,
+				   PROT_READ | PROT_WRITE | NSH_PROT_MTE,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, PAGE, PROT_READ | PROT_WRITE | NSH_PROT_MTE));
+	EXPECT_EQ(EINVAL, errno);
+	munmap(p, PAGE);
 	close(fd);
 	close(dev);
 }
