@@ -9,7 +9,27 @@
 # patched a static key.  Single-threaded TCG runs both vCPUs in one host
 # thread, round-robin, and has no such race (scripts/boot-flake measures
 # it; TESTING.md has the figures).
-NAMEDSHM_QEMU_ACCEL=${NAMEDSHM_QEMU_ACCEL:-tcg,thread=single}
+#
+# Except on armhf: there, single-threaded TCG takes some 20 minutes to
+# reach init.  After the last initcall the 32-bit kernel rewrites its own
+# section permissions (STRICT_KERNEL_RWX: fix_kernmem_perms(),
+# mark_rodata_ro()) inside stop_machine(), flushing the TLB a page at a
+# time with broadcast invalidates, while the other vCPU spins in
+# multi_cpu_stop(); each flush then waits for QEMU's round-robin kick
+# (100 ms): thousands of them.  Multi-threaded TCG boots it in 6 to 11 s
+# (10 of 10 boots); ARM32 patches its text under stop_machine(), so the
+# x86 race above does not apply.  NAMEDSHM_QEMU_ACCEL, when set, wins
+# everywhere.
+# qemu_accel E: the -accel argument for entry E.
+qemu_accel() {
+	if [[ -n ${NAMEDSHM_QEMU_ACCEL:-} ]]; then
+		echo "$NAMEDSHM_QEMU_ACCEL"
+	elif [[ $(entry_karch "$1") == armhf ]]; then
+		echo tcg,thread=multi
+	else
+		echo tcg,thread=single
+	fi
+}
 
 qemu_binary() {
 	case $(entry_karch "$1") in
