@@ -13,14 +13,11 @@
 #            kernel with KCSAN instead of KASAN (x86_64 only; it runs
 #            the programs that race, KCSAN_PROGRAMS in scripts/check)
 
-# The matrix `make check` runs, in order; its first entry is vm-run's
-# default.  armhf:6.12 is not in it yet: its guest stops booting after
-# "PM: genpd: Disabling unused power domains" (QEMU 7.2, virt, Cortex-A15,
-# armmp-lpae), before init runs (TESTING.md); run it by name.
-# 5.10, i386:6.12 and arm64:6.12 pass their suites but are not in the
-# default until a whole matrix with them is timed within CI's budget
-# (TESTING.md); run them by name: NAMEDSHM_MATRIX="5.10 arm64:6.12".
-NAMEDSHM_MATRIX_DEFAULT="6.1 6.12 latest"
+# The matrix `make check` runs: every entry, the longest first (entries
+# run side by side, one a core, so the long ones should not come last).
+NAMEDSHM_MATRIX_DEFAULT="latest armhf:6.12 arm64:6.12 kcsan 6.1 6.12 i386:6.12 5.10"
+# The entry vm-run, make demo and make stress/fuzz use when not told.
+NAMEDSHM_DEFAULT_ENTRY=6.1
 NAMEDSHM_MATRIX=${NAMEDSHM_MATRIX-$NAMEDSHM_MATRIX_DEFAULT}
 
 NAMEDSHM_ARCHES="x86_64 arm64 armhf i386"
