@@ -31,7 +31,7 @@ struct params P = {
 	.b4_reps = 7,
 	.b4_bytes = 256 * MIB,
 	.n_lock = 20000,
-	.n_pingpong = 1000,
+	.n_pingpong = 2000,
 	.n_wake = 300,
 	.n_sync_create = 2000,
 };

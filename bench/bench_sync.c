@@ -18,6 +18,9 @@
  *    poll() on 64 eventfds against one, and a futex, for reference.
  * S4 create+close of a named event, against sem_open(O_CREAT|O_EXCL) +
  *    sem_close + sem_unlink (target <= 1.0x).
+ *
+ * S2 runs with both processes on CPU 0, and on CPUs 0 and 1; S3 with the
+ * signaller on CPU 0 and the waiter on CPU 1, every variant alike.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -27,6 +30,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -64,6 +68,64 @@ static int event_create(const char *name)
 	if (fd < 0)
 		bench_die("namedshm_event_open(%s, O_CREAT|O_EXCL)", name);
 	return fd;
+}
+
+/*
+ * S2 and S3 place the two sides on CPUs (when there are two): whether a
+ * wake-up crosses CPUs (an IPI, an idle vCPU waking, under TCG a host
+ * thread being scheduled) or is a switch on one CPU changes it
+ * severalfold, and left to the scheduler that choice varies from trial to
+ * trial.  S2 measures both placements; S3 the cross-CPU one.
+ * pin_cpu(-1) undoes it.
+ */
+static cpu_set_t all_cpus;
+static bool pinning;
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	if (!pinning)
+		return;
+	CPU_ZERO(&one);
+	if (cpu >= 0)
+		CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(cpu_set_t), cpu < 0 ? &all_cpus : &one))
+		bench_die("sched_setaffinity(%d)", cpu);
+}
+
+static void pin_start(void)
+{
+	if (sched_getaffinity(0, sizeof(all_cpus), &all_cpus))
+		bench_die("sched_getaffinity");
+	pinning = CPU_ISSET(0, &all_cpus) && CPU_ISSET(1, &all_cpus);
+	pin_cpu(0);
+}
+
+static void pin_end(void)
+{
+	pin_cpu(-1);
+	pinning = false;
+}
+
+/* The range of a variant's trials, for the notes of S2 and S3. */
+static void spread_note(struct row *r, const struct variant *a,
+			const struct variant *b)
+{
+	double lo[2] = { 1e300, 1e300 }, hi[2] = { 0, 0 };
+	const struct variant *x[2] = { a, b };
+
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < x[k]->n; i++) {
+			if (x[k]->wall[i] < lo[k])
+				lo[k] = x[k]->wall[i];
+			if (x[k]->wall[i] > hi[k])
+				hi[k] = x[k]->wall[i];
+		}
+	}
+	snprintf(r->note, sizeof(r->note),
+		 "trials: namedshm %.0f..%.0f, baseline %.0f..%.0f", lo[0],
+		 hi[0], lo[1], hi[1]);
 }
 
 /* ---- Futex auto-reset events (the baselines of S2, S3) ----------------- */
@@ -409,7 +471,8 @@ void bench_s1(void)
 
 /*
  * A child process answers every ping (object 0) with a pong (object 1);
- * one untimed round trip first, then @n timed.  ns per round trip.
+ * one untimed round trip first, then @n timed.  ns per round trip.  This
+ * process is on CPU 0, the child on CPU @v->arg.
  */
 static double t_s2(struct variant *v, long n)
 {
@@ -423,6 +486,7 @@ static double t_s2(struct variant *v, long n)
 	if (pid < 0)
 		bench_die("fork");
 	if (!pid) {
+		pin_cpu((int)v->arg);
 		for (long i = 0; i <= n; i++) {
 			chan_wait_one(c, 0);
 			chan_set(c, 1);
@@ -445,40 +509,66 @@ static double t_s2(struct variant *v, long n)
 
 void bench_s2(void)
 {
+	static const char *const what[5] = {
+		"two auto-reset events, CE layer",
+		"two auto-reset events, native API",
+		"futex ping-pong (FUTEX_WAIT/FUTEX_WAKE)",
+		"eventfd ping-pong",
+		"pshared POSIX semaphores (sem_t)",
+	};
+	static const char *const where[2] = { "one CPU", "CPUs 0+1" };
+	char labels[10][96];
+	struct variant v[10];
 	struct chan c[5];
+	struct row *r;
 
 	chan_init(&c[0], CH_CE, 2, "bench.s2.ce");
 	chan_init(&c[1], CH_NATIVE, 2, "bench/s2/native");
 	chan_init(&c[2], CH_FUTEX, 2, NULL);
 	chan_init(&c[3], CH_EVENTFD, 2, NULL);
 	chan_init(&c[4], CH_SEM, 2, NULL);
-	progress("S2: cross-process ping-pong round trip");
-	struct variant v[] = {
-		V("two auto-reset events, CE layer", t_s2, &c[0], 0),
-		V("two auto-reset events, native API", t_s2, &c[1], 0),
-		V("futex ping-pong (FUTEX_WAIT/FUTEX_WAKE)", t_s2, &c[2], 0),
-		V("eventfd ping-pong", t_s2, &c[3], 0),
-		V("pshared POSIX semaphores (sem_t)", t_s2, &c[4], 0),
-	};
-	struct row *r;
+	pin_start();
+	/* v[5 * cpu + kind]: the child on CPU 0 (with this one), or on 1. */
+	for (int cpu = 0; cpu < (pinning ? 2 : 1); cpu++) {
+		for (int k = 0; k < 5; k++) {
+			int i = 5 * cpu + k;
 
-	interleave(v, 5, P.n_pingpong, P.reps);
-	for (int i = 0; i < 2; i++) {
-		const char *m = i ? "ping-pong round trip, native API" :
-				    "ping-pong round trip, CE layer";
-
-		add_row("S2", m, "ns/op", LOWER, v_median(&v[i]),
-			"futex ping-pong", v_median(&v[2]), 1.2, v[i].n);
-		add_row("S2", m, "ns/op", LOWER, v_median(&v[i]),
-			"eventfd ping-pong", v_median(&v[3]), 0, v[i].n);
+			snprintf(labels[i], sizeof(labels[i]), "%s, %s",
+				 what[k], pinning ? where[cpu] : "unpinned");
+			v[i] = (struct variant)V(labels[i], t_s2, &c[k], cpu);
+		}
 	}
-	r = add_row("S2", "eventfd ping-pong", "ns/op", LOWER, v_median(&v[3]),
-		    "futex ping-pong", v_median(&v[2]), 0, v[3].n);
-	snprintf(r->note, sizeof(r->note), "not namedshm: reference");
-	r = add_row("S2", "pshared sem_t ping-pong", "ns/op", LOWER,
-		    v_median(&v[4]), "futex ping-pong", v_median(&v[2]), 0,
-		    v[4].n);
-	snprintf(r->note, sizeof(r->note), "not namedshm: reference");
+	progress("S2: cross-process ping-pong round trip%s",
+		 pinning ? ": both processes on CPU 0, then on CPUs 0 and 1" :
+			   "");
+	interleave(v, pinning ? 10 : 5, P.n_pingpong, P.reps);
+	for (int cpu = 0; cpu < (pinning ? 2 : 1); cpu++) {
+		struct variant *x = &v[5 * cpu];
+		const char *pl = pinning ? where[cpu] : "unpinned";
+		char m[160], b[120];
+
+		for (int i = 0; i < 2; i++) {
+			snprintf(m, sizeof(m), "ping-pong round trip, %s, %s",
+				 i ? "native API" : "CE layer", pl);
+			snprintf(b, sizeof(b), "futex ping-pong, %s", pl);
+			r = add_row("S2", m, "ns/op", LOWER, v_median(&x[i]), b,
+				    v_median(&x[2]), 1.2, x[i].n);
+			spread_note(r, &x[i], &x[2]);
+			snprintf(b, sizeof(b), "eventfd ping-pong, %s", pl);
+			add_row("S2", m, "ns/op", LOWER, v_median(&x[i]), b,
+				v_median(&x[3]), 0, x[i].n);
+		}
+		snprintf(m, sizeof(m), "eventfd ping-pong, %s", pl);
+		snprintf(b, sizeof(b), "futex ping-pong, %s", pl);
+		r = add_row("S2", m, "ns/op", LOWER, v_median(&x[3]), b,
+			    v_median(&x[2]), 0, x[3].n);
+		snprintf(r->note, sizeof(r->note), "not namedshm: reference");
+		snprintf(m, sizeof(m), "pshared sem_t ping-pong, %s", pl);
+		r = add_row("S2", m, "ns/op", LOWER, v_median(&x[4]), b,
+			    v_median(&x[2]), 0, x[4].n);
+		snprintf(r->note, sizeof(r->note), "not namedshm: reference");
+	}
+	pin_end();
 	for (int i = 0; i < 5; i++)
 		chan_destroy(&c[i]);
 }
@@ -498,6 +588,7 @@ static void *s3_waiter(void *arg)
 {
 	struct wake_run *w = arg;
 
+	pin_cpu(1);
 	w->tid = (pid_t)syscall(SYS_gettid);
 	sem_post(&w->ready);
 	for (long i = 0; i < w->n; i++) {
@@ -586,7 +677,9 @@ void bench_s3(void)
 	chan_init(&c[4], CH_EVENTFD, S3_EVENTS, NULL);
 	chan_init(&c[5], CH_EVENTFD, 1, NULL);
 	chan_init(&c[6], CH_FUTEX, 1, NULL);
-	progress("S3: signal-to-wake latency, wait-any on 64 vs a single wait");
+	pin_start();
+	progress("S3: signal-to-wake latency, wait-any on 64 vs a single "
+		 "wait%s", pinning ? ", signaller on CPU 0, waiter on 1" : "");
 	struct variant v[] = {
 		V("WaitForMultipleObjects(64, any), last signaled", t_s3, &c[0], 0),
 		V("WaitForSingleObject", t_s3, &c[1], 0),
@@ -599,12 +692,14 @@ void bench_s3(void)
 	struct row *r;
 
 	interleave(v, 7, P.n_wake, P.reps);
-	add_row("S3", "signal-to-wake, wait-any on 64 events, CE layer",
-		"ns", LOWER, v_median(&v[0]), "WaitForSingleObject",
-		v_median(&v[1]), 2.0, v[0].n);
-	add_row("S3", "signal-to-wake, wait-any on 64 events, native API",
-		"ns", LOWER, v_median(&v[2]), "namedshm_wait(1)",
-		v_median(&v[3]), 2.0, v[2].n);
+	r = add_row("S3", "signal-to-wake, wait-any on 64 events, CE layer",
+		    "ns", LOWER, v_median(&v[0]), "WaitForSingleObject",
+		    v_median(&v[1]), 2.0, v[0].n);
+	spread_note(r, &v[0], &v[1]);
+	r = add_row("S3", "signal-to-wake, wait-any on 64 events, native API",
+		    "ns", LOWER, v_median(&v[2]), "namedshm_wait(1)",
+		    v_median(&v[3]), 2.0, v[2].n);
+	spread_note(r, &v[2], &v[3]);
 	r = add_row("S3", "signal-to-wake, poll() on 64 eventfds", "ns", LOWER,
 		    v_median(&v[4]), "poll(1 eventfd)", v_median(&v[5]), 0,
 		    v[4].n);
@@ -613,6 +708,7 @@ void bench_s3(void)
 		v_median(&v[1]), "FUTEX_WAIT", v_median(&v[6]), 0, v[1].n);
 	add_row("S3", "signal-to-wake, single wait, native API", "ns", LOWER,
 		v_median(&v[3]), "FUTEX_WAIT", v_median(&v[6]), 0, v[3].n);
+	pin_end();
 	for (int i = 0; i < 7; i++)
 		chan_destroy(&c[i]);
 }
