@@ -168,7 +168,7 @@ clean:
 		Module.symvers modules.order
 
 # Benchmarks, not tests (make check never runs them): see BENCHMARKS.md.
-#   make bench [KERNEL="6.1 6.12"] [QUICK=1] [ONLY=B1,B4]
+#   make bench [KERNEL="6.1 6.12"] [QUICK=1] [ONLY=B1,B4,S1]
 .PHONY: bench
 bench:
 	bash scripts/bench $(if $(KERNEL),--kernel "$(KERNEL)") \
