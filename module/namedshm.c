@@ -870,11 +870,18 @@ static void namedshm_file_name(char *buf, size_t bufsz, const char *name,
 /*
  * The check every mapping of a region passes, whether it is made from a
  * handle or by remap_file_pages() on an existing mapping (rule 3): pages
- * inside the region only, never executable, never grown by mremap().
+ * inside the region only, never executable, never grown by mremap(),
+ * never tagged (arm64 PROT_MTE; VM_MTE is 0 elsewhere).  Refused here,
+ * before anything is set up: kernels before the late-2024 MTE rework
+ * (5.10 before 5.10.231, 6.1 before 6.1.119) check the tag flags only
+ * after this hook, and 5.10's error path would then put the handle file
+ * that namedshm_handle_mmap() had already swapped for the window.
  */
 static int namedshm_window_check(struct vm_area_struct *vma, pgoff_t pages)
 {
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -EINVAL;
+	if (vma->vm_flags & VM_MTE)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
@@ -885,10 +892,10 @@ static int namedshm_window_check(struct vm_area_struct *vma, pgoff_t pages)
 
 /*
  * The backing file sets up the VMA (its vm_ops, shmem's huge pages), then
- * tags go: on arm64, PROT_MTE on a region is EINVAL on every kernel
- * (whether shmem allows it changed in 6.12, and a region's pages are
- * shared with processes that know nothing of tags); VM_MTE_ALLOWED is 0
- * on other architectures.
+ * loses VM_MTE_ALLOWED, which older kernels' shmem_mmap() set, so that
+ * mprotect(PROT_MTE) is EINVAL on every kernel too (arm64 only;
+ * VM_MTE_ALLOWED is 0 elsewhere).  A region's pages are shared with
+ * processes that know nothing of tags.
  */
 static int namedshm_window_setup(struct namedshm_window *w,
 				 struct vm_area_struct *vma)
