@@ -102,9 +102,10 @@
  *            (as fallocate(2) of its last byte through the caller's
  *            descriptor, with fallocate(2)'s errors but EDQUOT for a
  *            full filesystem; never shrinking a file that grew
- *            meanwhile; EPERM for a region that cannot be written), and a call that opens an existing name leaves
- *            the file alone (but for a create that loses a race for the
- *            name or fails later, which may leave it extended).
+ *            meanwhile; EPERM for a region that cannot be written),
+ *            and a call that opens an existing name leaves the file
+ *            alone (but for a create that loses a race for the name or
+ *            fails later, which may leave it extended).
  *            A memfd that could still get new seals is
  *            refused with EBUSY (seal it with F_SEAL_SEAL first; files of
  *            tmpfs and memfds made without MFD_ALLOW_SEALING always are).
