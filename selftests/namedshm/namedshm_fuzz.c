@@ -380,6 +380,12 @@ int main(int argc, char **argv)
 							any_u32();
 				o->max = next() % 2 ? (uint32_t)(next() % 4) :
 						      any_u32();
+				/* Only a semaphore has a count and maximum. */
+				if (o->kind != NAMEDSHM_KIND_SEMAPHORE &&
+				    next() % 2) {
+					o->count = 0;
+					o->max = 0;
+				}
 				o->token_fd = any_fd(dev);
 				o->pad3 = next() % 8 ? 0 : any_u32();
 				/* Mostly no size, backing or region flags. */
