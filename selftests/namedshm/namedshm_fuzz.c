@@ -267,6 +267,26 @@ static int any_fd(int dev)
 	}
 }
 
+/*
+ * A handle of a sync object, found by asking a few random handles their
+ * kind (not counted as calls); else any handle, else the device.
+ */
+static int sync_handle(int dev)
+{
+	struct namedshm_region_info info;
+	int tries, fd;
+
+	if (!*fuzz_nh)
+		return dev;
+	for (tries = 0; tries < 8; tries++) {
+		fd = fuzz_handles[next() % *fuzz_nh];
+		if (!nsh_region_info(fd, &info, NULL, 0) &&
+		    info.kind != NAMEDSHM_KIND_MAPPING)
+			return fd;
+	}
+	return fd;
+}
+
 /* A wait timeout: mostly a poll or up to 3 ms, rarely infinite. */
 static uint64_t any_timeout(void)
 {
@@ -287,7 +307,7 @@ static uint64_t any_timeout(void)
 int main(int argc, char **argv)
 {
 	unsigned long calls = 20000, i, ok = 0, failed = 0, undocumented = 0;
-	unsigned long fd_errors = 0, bad_results = 0;
+	unsigned long fd_errors = 0, bad_results = 0, sync_opened = 0;
 	unsigned long ok_by[NR_CALLS] = { 0 }, failed_by[NR_CALLS] = { 0 };
 	const char *env = getenv("NAMEDSHM_FUZZ_CALLS");
 	int handles[MAX_HANDLES], nh = 0, dev, opt, fd, j;
@@ -402,6 +422,8 @@ int main(int argc, char **argv)
 			ret = ioctl(target, NAMEDSHM_IOC_OPEN,
 				    next() % 10 ? (void *)o :
 						  (void *)(uintptr_t)any_pointer());
+			if (ret >= 0 && o->kind)
+				sync_opened++;
 			if (ret >= 0) {
 				if (nh < MAX_HANDLES) {
 					handles[nh++] = (int)ret;
@@ -514,6 +536,8 @@ int main(int argc, char **argv)
 			op->pad = next() % 8 ? 0 : any_u32();
 			cmd = cmds[next() % 6];
 			c = C_SYNC_OP;
+			if (next() % 4)
+				target = sync_handle(dev);
 			ret = ioctl(target, cmd,
 				    next() % 10 ? (void *)op :
 						  (void *)(uintptr_t)any_pointer());
@@ -526,11 +550,9 @@ int main(int argc, char **argv)
 				     next() % 2 ? (uint32_t)(next() % 70) :
 						  any_u32();
 
-			for (j = 0; j < 70; j++)
-				objs[j] = next() % 8 ?
-						  (nh ? handles[next() % nh] :
-							dev) :
-						  any_fd(dev);
+			for (j = 0; j < 70 && (uint32_t)j < n; j++)
+				objs[j] = next() % 8 ? sync_handle(dev) :
+						       any_fd(dev);
 			w->argsz = any_argsz(sizeof(*w));
 			w->flags = next() % 2 ? 0 :
 				   next() % 2 ? NAMEDSHM_WAIT_ALL : any_u32();
@@ -632,6 +654,7 @@ int main(int argc, char **argv)
 	for (j = 0; j < NR_CALLS; j++)
 		ksft_print_msg("  %s: %lu succeeded, %lu failed\n",
 			       call_names[j], ok_by[j], failed_by[j]);
+	ksft_print_msg("  (of the opens, %lu of a sync object)\n", sync_opened);
 	ksft_print_msg("%lu calls: %lu succeeded, %lu failed (%lu with an undocumented errno); %lu draws; %lu close/dup errors; %lu impossible results\n",
 		       calls, ok, failed, undocumented, i, fd_errors,
 		       bad_results);
