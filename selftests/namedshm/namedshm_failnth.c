@@ -5,7 +5,12 @@
  * allocating operations, fail the 1st, 2nd, ... Nth allocation in turn
  * (/proc/thread-self/fail-nth) until the call succeeds without a fault.
  * Every failing step must return a clean error and leave the table as it
- * was: no region, no name, no count changed.  kmemleak, run by the test VM
+ * was: no region, no name, no count changed.  The sync operations are
+ * swept too: creating an event, a mutex (owned) and a semaphore, opening
+ * an existing event, making an owner token, and waits on one mutex, on
+ * two objects (wait-any) and on three of three kinds (wait-all), after
+ * each of which the objects must be as they were (a failed wait takes
+ * nothing: the mutex stays free, the semaphore keeps its count).  kmemleak, run by the test VM
  * afterwards on the debug kernel, checks that nothing leaked on the way.
  */
 #define _GNU_SOURCE
@@ -92,18 +97,91 @@ static void snapshot(struct state *s)
 
 static int dev;
 static int existing_fd, file_fd, token_fd, mutex_fd;
+/* For the waits: an unsignaled and a signaled manual-reset event, a
+ * semaphore of count 1 (max 1); and a named event to open. */
+static int quiet_fd, manual_fd, sem_fd, event_fd;
 
 enum op {
 	CREATE, OPEN, CREATE_UNNAMED, CREATE_FILE, MMAP, CREATE_MUTEX, TOKEN,
-	WAIT, NR_OPS
+	WAIT, CREATE_EVENT, CREATE_SEM, OPEN_EVENT, WAIT_ANY2, WAIT_ALL3, NR_OPS
 };
 
 static const char *const op_names[NR_OPS] = {
 	"create a named region", "open an existing region",
 	"create an unnamed region", "create a file-backed region",
 	"mmap a handle", "create an owned named mutex", "make an owner token",
-	"wait on a mutex",
+	"wait on a mutex", "create a named event", "create a named semaphore",
+	"open an existing event", "wait for any of an event and a mutex",
+	"wait for all of a mutex, a semaphore and an event",
 };
+
+/* A sync object: create (with @flags) or open; a handle or -errno. */
+static long sync_open(const char *name, uint32_t flags, uint32_t kind,
+		      uint32_t sync_flags, uint32_t count, uint32_t max)
+{
+	struct namedshm_open args = {
+		.argsz = sizeof(args),
+		.flags = flags,
+		.name = (uintptr_t)name,
+		.name_len = name ? strlen(name) : 0,
+		.mode = 0600,
+		.kind = kind,
+		.sync_flags = sync_flags,
+		.count = count,
+		.max = max,
+		.token_fd = -1,
+	};
+	long ret = ioctl(dev, NAMEDSHM_IOC_OPEN, &args);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* Wait for @n of @fds (all, or any) with a poll; the index, or -errno. */
+static long wait_objs(int *fds, uint32_t n, bool all)
+{
+	struct namedshm_wait w = {
+		.argsz = sizeof(w),
+		.flags = all ? NAMEDSHM_WAIT_ALL : 0,
+		.objs = (uintptr_t)fds,
+		.count = n,
+		.token_fd = token_fd,
+	};
+
+	return ioctl(dev, NAMEDSHM_IOC_WAIT, &w) ? -errno : (long)w.index;
+}
+
+static long sync_op(int fd, unsigned long cmd, uint32_t count,
+		    struct namedshm_sync_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->argsz = sizeof(*op);
+	op->count = count;
+	op->token_fd = token_fd;
+	return ioctl(fd, cmd, op) ? -errno : 0;
+}
+
+/*
+ * After a wait, failed or undone: the mutex free, the semaphore at 1,
+ * the manual-reset event still signaled, the other one not.  Returns
+ * what is wrong, or NULL.
+ */
+static const char *sync_state_wrong(void)
+{
+	struct namedshm_sync_op op;
+
+	if (sync_op(mutex_fd, NAMEDSHM_IOC_SYNC_READ, 0, &op) ||
+	    op.state & NAMEDSHM_STATE_OWNED || op.count)
+		return "the mutex is owned";
+	if (sync_op(sem_fd, NAMEDSHM_IOC_SYNC_READ, 0, &op) || op.count != 1)
+		return "the semaphore's count changed";
+	if (sync_op(manual_fd, NAMEDSHM_IOC_SYNC_READ, 0, &op) ||
+	    !(op.state & NAMEDSHM_STATE_SIGNALED))
+		return "the manual-reset event was reset";
+	if (sync_op(quiet_fd, NAMEDSHM_IOC_SYNC_READ, 0, &op) ||
+	    op.state & NAMEDSHM_STATE_SIGNALED)
+		return "the unsignaled event is signaled";
+	return NULL;
+}
 
 /* Returns >= 0 (a handle, or 0 for mmap) or -errno. */
 static long do_op(enum op op, void **map)
@@ -162,6 +240,46 @@ static long do_op(enum op op, void **map)
 		*map = NULL;
 		return 0;
 	}
+	case CREATE_EVENT:
+		return sync_open("failnth-event", NSH_CREATE | NAMEDSHM_OPEN_EXCL,
+				 NAMEDSHM_KIND_EVENT,
+				 NAMEDSHM_SYNC_MANUAL_RESET |
+					 NAMEDSHM_SYNC_SIGNALED,
+				 0, 0);
+	case CREATE_SEM:
+		return sync_open("failnth-sem", NSH_CREATE | NAMEDSHM_OPEN_EXCL,
+				 NAMEDSHM_KIND_SEMAPHORE, 0, 3, 7);
+	case OPEN_EVENT:
+		return sync_open("failnth-old-event", NSH_RW,
+				 NAMEDSHM_KIND_EVENT, 0, 0, 0);
+	case WAIT_ANY2: {
+		/* The event is not signaled: the mutex (index 1) is taken. */
+		int fds[2] = { quiet_fd, mutex_fd };
+		struct namedshm_sync_op op;
+
+		ret = wait_objs(fds, 2, false);
+		*map = NULL;
+		if (ret < 0)
+			return ret;
+		if (ret != 1)
+			return -EPROTO;
+		return sync_op(mutex_fd, NAMEDSHM_IOC_MUTEX_RELEASE, 0, &op);
+	}
+	case WAIT_ALL3: {
+		int fds[3] = { mutex_fd, sem_fd, manual_fd };
+		struct namedshm_sync_op op;
+
+		ret = wait_objs(fds, 3, true);
+		*map = NULL;
+		if (ret < 0)
+			return ret;
+		if (ret != 0)
+			return -EPROTO;
+		ret = sync_op(mutex_fd, NAMEDSHM_IOC_MUTEX_RELEASE, 0, &op);
+		if (!ret)
+			ret = sync_op(sem_fd, NAMEDSHM_IOC_SEM_RELEASE, 1, &op);
+		return ret;
+	}
 	case MMAP:
 		*map = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    existing_fd, 0);
@@ -195,8 +313,18 @@ static int sweep(enum op op)
 		if (ret >= 0) {
 			if (op == MMAP)
 				munmap(map, 4 * page);
-			else if (op != WAIT)
+			else if (op != WAIT && op != WAIT_ANY2 &&
+				 op != WAIT_ALL3)
 				close((int)ret);
+		}
+		if (op == WAIT || op == WAIT_ANY2 || op == WAIT_ALL3) {
+			const char *wrong = sync_state_wrong();
+
+			if (wrong) {
+				ksft_print_msg("%s, fault %d: %s\n",
+					       op_names[op], n, wrong);
+				bad++;
+			}
 		}
 		snapshot(&after);
 		if (after.regions != before.regions ||
@@ -244,8 +372,17 @@ int main(void)
 
 		mutex_fd = ioctl(dev, NAMEDSHM_IOC_OPEN, &a);
 	}
+	quiet_fd = sync_open(NULL, NSH_CREATE, NAMEDSHM_KIND_EVENT, 0, 0, 0);
+	manual_fd = sync_open(NULL, NSH_CREATE, NAMEDSHM_KIND_EVENT,
+			      NAMEDSHM_SYNC_MANUAL_RESET |
+				      NAMEDSHM_SYNC_SIGNALED,
+			      0, 0);
+	sem_fd = sync_open(NULL, NSH_CREATE, NAMEDSHM_KIND_SEMAPHORE, 0, 1, 1);
+	event_fd = sync_open("failnth-old-event", NSH_CREATE,
+			     NAMEDSHM_KIND_EVENT, 0, 0, 0);
 	if (dev < 0 || existing_fd < 0 || file_fd < 0 || token_fd < 0 ||
-	    mutex_fd < 0 || ftruncate(file_fd, page))
+	    mutex_fd < 0 || quiet_fd < 0 || manual_fd < 0 || sem_fd < 0 ||
+	    event_fd < 0 || ftruncate(file_fd, page))
 		ksft_exit_fail_msg("setup: %s\n", strerror(errno));
 
 	for (op = 0; op < NR_OPS; op++) {
@@ -257,6 +394,10 @@ int main(void)
 	close(existing_fd);
 	close(file_fd);
 	close(mutex_fd);
+	close(quiet_fd);
+	close(manual_fd);
+	close(sem_fd);
+	close(event_fd);
 	close(token_fd);
 	close(dev);
 	/* With every handle closed, nothing the sweeps made may remain. */

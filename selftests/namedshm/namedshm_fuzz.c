@@ -3,7 +3,13 @@
  * ioctl and mmap fuzzer for /dev/namedshm and its handles: random
  * commands (ours and foreign), flag words, sizes, argsz values, names
  * and pointers (valid, NULL, unmapped, misaligned, straddling into an
- * unmapped page, kernel addresses), random mmap ranges and protections.
+ * unmapped page, kernel addresses), random mmap ranges and protections;
+ * sync objects too: opens of every kind with random sync_flags, count,
+ * max and token_fd, the event, semaphore, mutex and read ioctls on any
+ * handle, waits over random descriptor arrays (handles of every kind,
+ * tokens, the device, closed and random numbers) with random counts,
+ * flags, tokens and timeouts of a few ms, and owner tokens made and
+ * closed (abandoning what their mutexes' owners held).
  * The kernel must answer every call with a result or a clean error; the
  * test VM fails the run on any kernel splat.  Afterwards, with every
  * handle closed, no region may be left alive.
@@ -31,11 +37,13 @@
 #include "namedshm_util.h"
 
 #define MAX_HANDLES 64
+#define MAX_TOKENS 8
 
 static uint64_t rng;
 
 static void tick(int sig)
 {
+	(void)sig;
 }
 
 static long page;
@@ -115,23 +123,42 @@ static uint32_t any_argsz(uint32_t real)
  * mmap(2), mprotect(2), mremap(2)); anything else is a bug.
  */
 enum call { C_OPEN, C_DEVICE_INFO, C_REGION_INFO, C_SET_PERM, C_ANY_IOCTL,
-	    C_MMAP, C_MPROTECT, C_MREMAP, NR_CALLS };
+	    C_MMAP, C_MPROTECT, C_MREMAP, C_SYNC_OP, C_WAIT, C_TOKEN,
+	    NR_CALLS };
 
 static const char *const call_names[NR_CALLS] = {
 	"NAMEDSHM_IOC_OPEN", "NAMEDSHM_IOC_DEVICE_INFO",
 	"NAMEDSHM_IOC_REGION_INFO", "NAMEDSHM_IOC_SET_PERM", "any ioctl",
-	"mmap", "mprotect", "mremap",
+	"mmap", "mprotect", "mremap", "a sync object ioctl",
+	"NAMEDSHM_IOC_WAIT", "NAMEDSHM_IOC_TOKEN",
 };
 
 /* Sets of errno values (all below 128). */
 #define E(x) ((unsigned __int128)1 << (x))
 /* The ioctls' argument errors, common to all of them. */
 #define E_ARGS (E(EINVAL) | E(EFAULT) | E(E2BIG))
-/* NAMEDSHM_IOC_OPEN: the README's table. */
+/*
+ * NAMEDSHM_IOC_OPEN: the README's table, and EPROTOTYPE for a name of
+ * another kind (namedshm.h).  EBADF also for a token_fd that is not
+ * open (documented for backing_fd only; WAIT says EINVAL for any bad
+ * token).
+ */
 #define E_OPEN (E_ARGS | E(ENOENT) | E(EEXIST) | E(EACCES) |              \
 		E(ENAMETOOLONG) | E(EFBIG) | E(ENOSPC) | E(ENOMEM) |        \
 		E(EBADF) | E(ENODEV) | E(EBUSY) | E(EPERM) | E(EMFILE) |    \
-		E(ENFILE))
+		E(ENFILE) | E(EPROTOTYPE))
+/*
+ * The sync object ioctls on a handle (struct namedshm_sync_op): the
+ * wrong kind, a read-only handle, past a semaphore's maximum, a mutex not
+ * owned; EBADF for a token_fd that is not open (see E_OPEN).
+ */
+#define E_SYNC_OP (E_ARGS | E(EPROTOTYPE) | E(EACCES) | E(EOVERFLOW) |      \
+		   E(EPERM) | E(EBADF))
+/* NAMEDSHM_IOC_WAIT (struct namedshm_wait). */
+#define E_WAIT (E_ARGS | E(EBADF) | E(EPROTOTYPE) | E(ETIMEDOUT) |         \
+		E(EINTR) | E(EOVERFLOW) | E(ENOMEM))
+/* NAMEDSHM_IOC_TOKEN: a new descriptor. */
+#define E_TOKEN (E(ENOMEM) | E(EMFILE) | E(ENFILE))
 
 static bool errno_documented(enum call c, bool on_device, int err)
 {
@@ -154,7 +181,16 @@ static bool errno_documented(enum call c, bool on_device, int err)
 		break;
 	case C_ANY_IOCTL:
 		/* Any of ours (NAMEDSHM_IOC_DUP too), or unknown. */
-		ok = E_OPEN | E(ENOTTY);
+		ok = E_OPEN | E_SYNC_OP | E_WAIT | E_TOKEN | E(ENOTTY);
+		break;
+	case C_SYNC_OP:
+		ok = on_device ? E(ENOTTY) : E_SYNC_OP;
+		break;
+	case C_WAIT:
+		ok = on_device ? E_WAIT : E(ENOTTY);
+		break;
+	case C_TOKEN:
+		ok = on_device ? E_TOKEN : E(ENOTTY);
 		break;
 	case C_MMAP:
 		ok = E(EINVAL) | E(EACCES) | E(EPERM) | E(ENOMEM) |
@@ -189,6 +225,11 @@ static void fill_name(struct namedshm_open *o)
 		for (unsigned int i = 0; i < len; i++)
 			name[i] = (char)next();
 		break;
+	case 2:
+		/* Names mostly of sync objects. */
+		len = (unsigned int)snprintf(name, 32, "fuzz-sync-%u",
+					     (unsigned int)(next() % 4));
+		break;
 	default:
 		len = (unsigned int)snprintf(name, 32, "fuzz-%u",
 					     (unsigned int)(next() % 5));
@@ -198,10 +239,76 @@ static void fill_name(struct namedshm_open *o)
 	o->name_len = len;
 }
 
+/* Owner tokens made so far (NAMEDSHM_IOC_TOKEN), and the handles. */
+static int tokens[MAX_TOKENS], ntokens;
+static int *fuzz_handles, *fuzz_nh;
+
+/*
+ * A descriptor argument: a token, a handle (of any kind), the device, a
+ * number that is not open, -1, 0, or anything.
+ */
+static int any_fd(int dev)
+{
+	switch (next() % 8) {
+	case 0:
+	case 1:
+		return ntokens ? tokens[next() % ntokens] : -1;
+	case 2:
+	case 3:
+		return *fuzz_nh ? fuzz_handles[next() % *fuzz_nh] : dev;
+	case 4:
+		return dev;
+	case 5:
+		return next() % 2 ? -1 : 0;
+	case 6:
+		return 1000 + (int)(next() % 24); /* not open */
+	default:
+		return (int)any_u32();
+	}
+}
+
+/*
+ * A handle of a sync object, found by asking a few random handles their
+ * kind (not counted as calls); else any handle, else the device.
+ */
+static int sync_handle(int dev)
+{
+	struct namedshm_region_info info;
+	int tries, fd;
+
+	if (!*fuzz_nh)
+		return dev;
+	for (tries = 0; tries < 8; tries++) {
+		fd = fuzz_handles[next() % *fuzz_nh];
+		if (!nsh_region_info(fd, &info, NULL, 0) &&
+		    info.kind != NAMEDSHM_KIND_MAPPING)
+			return fd;
+	}
+	return fd;
+}
+
+/* A wait timeout: mostly a poll or up to 3 ms, rarely infinite. */
+static uint64_t any_timeout(void)
+{
+	switch (next() % 16) {
+	case 0:
+	case 1:
+	case 2:
+	case 3:
+		return 0;
+	case 4:
+		/* Ended by the SIGALRM tick (EINTR) unless satisfied. */
+		return NAMEDSHM_WAIT_INFINITE;
+	default:
+		return next() % 3000000;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long calls = 20000, i, ok = 0, failed = 0, undocumented = 0;
-	unsigned long fd_errors = 0;
+	unsigned long fd_errors = 0, bad_results = 0, sync_opened = 0;
+	unsigned long ok_by[NR_CALLS] = { 0 }, failed_by[NR_CALLS] = { 0 };
 	const char *env = getenv("NAMEDSHM_FUZZ_CALLS");
 	int handles[MAX_HANDLES], nh = 0, dev, opt, fd, j;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -238,6 +345,8 @@ int main(int argc, char **argv)
 	dev = nsh_dev();
 	if (dev < 0)
 		ksft_exit_fail_msg("open: %s\n", strerror(errno));
+	fuzz_handles = handles;
+	fuzz_nh = &nh;
 
 	/*
 	 * A fuzzed NAMEDSHM_IOC_WAIT can find real sync objects and a long
@@ -253,7 +362,7 @@ int main(int argc, char **argv)
 
 	/* Count what was really attempted: some draws find nothing to do. */
 	for (i = 0; ok + failed < calls; i++) {
-		unsigned int what = next() % 16;
+		unsigned int what = next() % 22;
 		int target = nh && next() % 2 ? handles[next() % nh] : dev;
 		unsigned long cmd = 0;
 		enum call c;
@@ -279,10 +388,42 @@ int main(int argc, char **argv)
 			o->backing_fd = next() % 2 ? (uint32_t)(next() % 8) :
 						     any_u32();
 			o->pad2 = next() % 8 ? 0 : any_u32();
+			if (next() % 2) {
+				/* A sync object: event, mutex, semaphore. */
+				o->kind = next() % 8 ? (uint32_t)(next() % 4) :
+						       any_u32();
+				o->sync_flags = next() % 4 ?
+							(uint32_t)(next() % 8) :
+							any_u32();
+				o->count = next() % 2 ? 0 :
+					   next() % 2 ? (uint32_t)(next() % 4) :
+							any_u32();
+				o->max = next() % 2 ? (uint32_t)(next() % 4) :
+						      any_u32();
+				/* Only a semaphore has a count and maximum. */
+				if (o->kind != NAMEDSHM_KIND_SEMAPHORE &&
+				    next() % 2) {
+					o->count = 0;
+					o->max = 0;
+				}
+				o->token_fd = any_fd(dev);
+				o->pad3 = next() % 8 ? 0 : any_u32();
+				/* Mostly no size, backing or region flags. */
+				if (next() % 4) {
+					o->size = 0;
+					o->backing_fd = 0;
+					o->flags &= NAMEDSHM_OPEN_CREATE |
+						    NAMEDSHM_OPEN_EXCL |
+						    NAMEDSHM_OPEN_WRITE |
+						    NAMEDSHM_OPEN_NOCLOEXEC;
+				}
+			}
 			c = C_OPEN;
 			ret = ioctl(target, NAMEDSHM_IOC_OPEN,
 				    next() % 10 ? (void *)o :
 						  (void *)(uintptr_t)any_pointer());
+			if (ret >= 0 && o->kind)
+				sync_opened++;
 			if (ret >= 0) {
 				if (nh < MAX_HANDLES) {
 					handles[nh++] = (int)ret;
@@ -320,7 +461,7 @@ int main(int argc, char **argv)
 			/* Any command at all: ours with odd bits, or foreign. */
 			cmd = next() % 2 ?
 				      _IOC(next() % 4, NAMEDSHM_IOC_MAGIC,
-					   next() % 0x20, next() % 0x400) :
+					   next() % 0x30, next() % 0x400) :
 				      (unsigned long)next();
 			c = C_ANY_IOCTL;
 			ret = ioctl(target, cmd, (void *)(uintptr_t)any_pointer());
@@ -374,6 +515,95 @@ int main(int argc, char **argv)
 					maplen[slot] = len;
 				}
 			}
+		} else if (what != 15 && what < 18) {
+			/* An event, semaphore, mutex or read ioctl. */
+			static const unsigned long cmds[] = {
+				NAMEDSHM_IOC_EVENT_SET,
+				NAMEDSHM_IOC_EVENT_RESET,
+				NAMEDSHM_IOC_EVENT_PULSE,
+				NAMEDSHM_IOC_SEM_RELEASE,
+				NAMEDSHM_IOC_MUTEX_RELEASE,
+				NAMEDSHM_IOC_SYNC_READ,
+			};
+			struct namedshm_sync_op *op = (void *)buf;
+
+			op->argsz = any_argsz(sizeof(*op));
+			op->flags = next() % 8 ? 0 : any_u32();
+			op->count = next() % 2 ? 0 :
+				    next() % 2 ? (uint32_t)(1 + next() % 3) :
+						 any_u32();
+			op->token_fd = any_fd(dev);
+			op->pad = next() % 8 ? 0 : any_u32();
+			cmd = cmds[next() % 6];
+			c = C_SYNC_OP;
+			if (next() % 4)
+				target = sync_handle(dev);
+			ret = ioctl(target, cmd,
+				    next() % 10 ? (void *)op :
+						  (void *)(uintptr_t)any_pointer());
+		} else if (what != 15 && what < 20) {
+			/* NAMEDSHM_IOC_WAIT over random descriptors. */
+			struct namedshm_wait *w = (void *)buf;
+			int32_t *objs = (int32_t *)(buf + 512);
+			void *arg;
+			uint32_t n = next() % 8 ? 1 + next() % 6 :
+				     next() % 2 ? (uint32_t)(next() % 70) :
+						  any_u32();
+
+			for (j = 0; j < 70 && (uint32_t)j < n; j++)
+				objs[j] = next() % 8 ? sync_handle(dev) :
+						       any_fd(dev);
+			w->argsz = any_argsz(sizeof(*w));
+			w->flags = next() % 2 ? 0 :
+				   next() % 2 ? NAMEDSHM_WAIT_ALL : any_u32();
+			w->objs = next() % 10 ? (uintptr_t)objs : any_pointer();
+			w->count = n;
+			w->token_fd = next() % 2 && ntokens ?
+					      tokens[next() % ntokens] :
+					      any_fd(dev);
+			w->timeout = any_timeout();
+			w->index = next() % 2 ? 0 : any_u32();
+			w->abandoned = next() % 2 ? 0 : any_u32();
+			arg = next() % 10 ? (void *)w :
+					    (void *)(uintptr_t)any_pointer();
+			cmd = NAMEDSHM_IOC_WAIT;
+			c = C_WAIT;
+			target = next() % 8 ? dev : target;
+			ret = ioctl(target, cmd, arg);
+			if (!ret && arg == (void *)w &&
+			    (w->index >= n || w->abandoned > 1)) {
+				ksft_print_msg("call %lu: wait succeeded with index %u of %u, abandoned %u\n",
+					       i, w->index, n, w->abandoned);
+				bad_results++;
+			}
+		} else if (what != 15 && what < 21) {
+			/* A new owner token (on a handle: ENOTTY). */
+			cmd = NAMEDSHM_IOC_TOKEN;
+			c = C_TOKEN;
+			target = next() % 4 ? dev : target;
+			ret = ioctl(target, cmd);
+			if (ret >= 0 && target != dev) {
+				ksft_print_msg("call %lu: a token from a handle\n",
+					       i);
+				bad_results++;
+			}
+			if (ret >= 0) {
+				if (ntokens < MAX_TOKENS) {
+					tokens[ntokens++] = (int)ret;
+				} else {
+					j = next() % ntokens;
+					/* Abandons what its owners held. */
+					close(tokens[j]);
+					tokens[j] = (int)ret;
+				}
+			}
+		} else if (what == 21 && ntokens && next() % 2) {
+			/* Close a token: housekeeping, not counted. */
+			j = next() % ntokens;
+			if (close(tokens[j]))
+				fd_errors++;
+			tokens[j] = tokens[--ntokens];
+			continue;
 		} else {
 			/*
 			 * Close a handle, or dup one: housekeeping, not calls
@@ -399,9 +629,11 @@ int main(int argc, char **argv)
 		}
 		if (ret >= 0) {
 			ok++;
+			ok_by[c]++;
 			continue;
 		}
 		failed++;
+		failed_by[c]++;
 		if (!errno_documented(c, target == dev, errno)) {
 			if (undocumented++ < 20)
 				ksft_print_msg("call %lu: %s (cmd %#lx) on %s: undocumented errno %d (%s)\n",
@@ -417,14 +649,21 @@ int main(int argc, char **argv)
 			munmap(maps[j], maplen[j]);
 	for (j = 0; j < nh; j++)
 		close(handles[j]);
-	ksft_print_msg("%lu calls: %lu succeeded, %lu failed (%lu with an undocumented errno); %lu draws; %lu close/dup errors\n",
-		       calls, ok, failed, undocumented, i, fd_errors);
+	for (j = 0; j < ntokens; j++)
+		close(tokens[j]);
+	for (j = 0; j < NR_CALLS; j++)
+		ksft_print_msg("  %s: %lu succeeded, %lu failed\n",
+			       call_names[j], ok_by[j], failed_by[j]);
+	ksft_print_msg("  (of the opens, %lu of a sync object)\n", sync_opened);
+	ksft_print_msg("%lu calls: %lu succeeded, %lu failed (%lu with an undocumented errno); %lu draws; %lu close/dup errors; %lu impossible results\n",
+		       calls, ok, failed, undocumented, i, fd_errors,
+		       bad_results);
 	/*
 	 * Most random calls are refused; about 2% succeed (0.5% at least:
 	 * the success paths were exercised too).
 	 */
 	ksft_test_result(ok > calls / 200 && failed > calls / 50 &&
-			 !undocumented && !fd_errors,
+			 !undocumented && !fd_errors && !bad_results,
 			 "successes and failures, each failure with an errno its call documents\n");
 	close(dev);
 	/* Whatever a random ioctl returned (NAMEDSHM_IOC_DUP: handles). */
