@@ -14,13 +14,15 @@ entry_packages() {
 	# the compiler driver itself comes from the cache (cross_gcc_bin).
 	arm64) echo qemu-system-arm cpp-12-aarch64-linux-gnu \
 		binutils-aarch64-linux-gnu libgcc-12-dev-arm64-cross \
-		libc6-dev-arm64-cross gcc-12-aarch64-linux-gnu-base ;;
+		libc6-dev-arm64-cross gcc-12-aarch64-linux-gnu-base \
+		libstdc++-12-dev-arm64-cross ;;
 	armhf) echo qemu-system-arm cpp-12-arm-linux-gnueabihf \
 		binutils-arm-linux-gnueabihf libgcc-12-dev-armhf-cross \
-		libc6-dev-armhf-cross gcc-12-arm-linux-gnueabihf-base ;;
+		libc6-dev-armhf-cross gcc-12-arm-linux-gnueabihf-base \
+		libstdc++-12-dev-armhf-cross ;;
 	# Not gcc-multilib: it conflicts with the cross compilers (its only
 	# file is the /usr/include/asm link, see userland_make_vars).
-	i386) echo gcc-12-multilib ;;
+	i386) echo gcc-12-multilib g++-12-multilib ;;
 	esac
 	[[ $(kernel_kind "$1") == source ]] && echo "$NAMEDSHM_KBUILD_PACKAGES"
 	# 5.10's headers name gcc-10; gcc-12 builds the module.

@@ -23,18 +23,20 @@ userland_build_dir() {
 # the target libc in /usr/TRIPLET) is installed normally and linked into
 # the extracted tree, where the relocated driver looks for it.
 cross_gcc_bin() {
-	local a=$1 t deb d sub f
+	local a=$1 t deb d sub f pkg
 	case $a in
 	arm64) t=aarch64-linux-gnu ;;
 	armhf) t=arm-linux-gnueabihf ;;
 	*) die "no cross compiler for $a" ;;
 	esac
-	d=$NAMEDSHM_CACHE/toolchain/gcc-12-$t
+	d=$NAMEDSHM_CACHE/toolchain/gcc-g++-12-$t
 	if [[ ! -e $d/.complete ]]; then
 		cache_init
 		rm -rf "$d"
-		deb=$(papt_fetch bookworm "gcc-12-$t:amd64" "$d/dl") || exit 1
-		dpkg-deb -x "$deb" "$d/root"
+		for pkg in gcc-12 g++-12; do
+			deb=$(papt_fetch bookworm "$pkg-$t:amd64" "$d/dl") || exit 1
+			dpkg-deb -x "$deb" "$d/root"
+		done
 		for sub in lib libexec; do
 			[[ -d /usr/$sub/gcc-cross/$t/12 ]] || continue
 			mkdir -p "$d/root/usr/$sub/gcc-cross/$t/12"
@@ -49,6 +51,8 @@ cross_gcc_bin() {
 		echo 'int main(void) { return 0; }' >"$d/probe.c"
 		"$d/root/usr/bin/$t-gcc-12" -static -o "$d/probe" "$d/probe.c" ||
 			die "the cross compiler $d/root/usr/bin/$t-gcc-12 does not work"
+		"$d/root/usr/bin/$t-g++-12" -static -x c++ -o "$d/probe" "$d/probe.c" ||
+			die "the cross compiler $d/root/usr/bin/$t-g++-12 does not work"
 		touch "$d/.complete"
 	fi
 	echo "$d/root/usr/bin"
@@ -71,10 +75,13 @@ userland_asm_dir() {
 userland_make_vars() {
 	case $(entry_arch "$1") in
 	x86_64) ;;
-	i386) printf '%s\n' "CC=gcc -m32 -idirafter $(userland_asm_dir)" ;;
+	i386) printf '%s\n' "CC=gcc -m32 -idirafter $(userland_asm_dir)" \
+		"CXX=g++ -m32 -idirafter $(userland_asm_dir)" ;;
 	arm64) printf '%s\n' "CC=$(cross_gcc_bin arm64)/aarch64-linux-gnu-gcc-12" \
+		"CXX=$(cross_gcc_bin arm64)/aarch64-linux-gnu-g++-12" \
 		AR=aarch64-linux-gnu-ar ;;
 	armhf) printf '%s\n' "CC=$(cross_gcc_bin armhf)/arm-linux-gnueabihf-gcc-12" \
+		"CXX=$(cross_gcc_bin armhf)/arm-linux-gnueabihf-g++-12" \
 		AR=arm-linux-gnueabihf-ar ;;
 	esac
 	case $(entry_arch "$1") in

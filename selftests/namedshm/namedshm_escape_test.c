@@ -336,6 +336,12 @@ TEST(read_implies_exec_maps_without_exec)
 	close(dev);
 }
 
+#ifdef __NR_memfd_secret
+#define NSH_NR_MEMFD_SECRET __NR_memfd_secret
+#else
+#define NSH_NR_MEMFD_SECRET -1 /* ENOSYS */
+#endif
+
 /* arm64's <asm/mman.h> and <asm/hwcap.h>, for every architecture. */
 #define NSH_PROT_MTE 0x20
 #define NSH_HWCAP2_MTE (1UL << 18)
@@ -418,8 +424,11 @@ TEST(special_files_are_refused)
 			TH_LOG("%s", path);
 		close(fd);
 	}
-	/* secretmem: memory that must never be mapped by anyone else. */
-	fd = (int)syscall(__NR_memfd_secret, 0);
+	/*
+	 * secretmem: memory that must never be mapped by anyone else (no
+	 * such system call on some architectures, 32-bit ARM among them).
+	 */
+	fd = (int)syscall(NSH_NR_MEMFD_SECRET, 0);
 	if (fd >= 0) {
 		tried++;
 		ASSERT_EQ(0, ftruncate(fd, PAGE));

@@ -133,79 +133,92 @@ static const char *const call_names[NR_CALLS] = {
 	"NAMEDSHM_IOC_WAIT", "NAMEDSHM_IOC_TOKEN",
 };
 
-/* Sets of errno values (all below 128). */
-#define E(x) ((unsigned __int128)1 << (x))
+/*
+ * Sets of errno values (all below 128), as two 64-bit words: 32-bit
+ * builds have no __int128.  The E_* lists are comma-separated.
+ */
+struct eset {
+	uint64_t w[2];
+};
+
+static struct eset eset_of(const int *list)
+{
+	struct eset e = { { 0, 0 } };
+
+	for (; *list; list++)
+		e.w[*list / 64] |= (uint64_t)1 << (*list % 64);
+	return e;
+}
+
+#define ESET(...) eset_of((const int[]){ __VA_ARGS__, 0 })
 /* The ioctls' argument errors, common to all of them. */
-#define E_ARGS (E(EINVAL) | E(EFAULT) | E(E2BIG))
+#define E_ARGS EINVAL, EFAULT, E2BIG
 /*
  * NAMEDSHM_IOC_OPEN: the README's table, and EPROTOTYPE for a name of
- * another kind (namedshm.h).  EBADF also for a token_fd that is not
+ * another kind (namedshm.h), EDQUOT for GROW on a full filesystem.
+ * EBADF also for a token_fd that is not
  * open (documented for backing_fd only; WAIT says EINVAL for any bad
  * token).
  */
-#define E_OPEN (E_ARGS | E(ENOENT) | E(EEXIST) | E(EACCES) |              \
-		E(ENAMETOOLONG) | E(EFBIG) | E(ENOSPC) | E(ENOMEM) |        \
-		E(EBADF) | E(ENODEV) | E(EBUSY) | E(EPERM) | E(EMFILE) |    \
-		E(ENFILE) | E(EPROTOTYPE))
+#define E_OPEN                                                           \
+	E_ARGS, ENOENT, EEXIST, EACCES, ENAMETOOLONG, EFBIG, ENOSPC, ENOMEM, \
+		EBADF, ENODEV, EBUSY, EPERM, EMFILE, ENFILE, EPROTOTYPE, EDQUOT
 /*
  * The sync object ioctls on a handle (struct namedshm_sync_op): the
  * wrong kind, a read-only handle, past a semaphore's maximum, a mutex not
  * owned; EBADF for a token_fd that is not open (see E_OPEN).
  */
-#define E_SYNC_OP (E_ARGS | E(EPROTOTYPE) | E(EACCES) | E(EOVERFLOW) |      \
-		   E(EPERM) | E(EBADF))
+#define E_SYNC_OP E_ARGS, EPROTOTYPE, EACCES, EOVERFLOW, EPERM, EBADF
 /* NAMEDSHM_IOC_WAIT (struct namedshm_wait). */
-#define E_WAIT (E_ARGS | E(EBADF) | E(EPROTOTYPE) | E(ETIMEDOUT) |         \
-		E(EINTR) | E(EOVERFLOW) | E(ENOMEM))
+#define E_WAIT E_ARGS, EBADF, EPROTOTYPE, ETIMEDOUT, EINTR, EOVERFLOW, ENOMEM
 /* NAMEDSHM_IOC_TOKEN: a new descriptor. */
-#define E_TOKEN (E(ENOMEM) | E(EMFILE) | E(ENFILE))
+#define E_TOKEN ENOMEM, EMFILE, ENFILE
 
 static bool errno_documented(enum call c, bool on_device, int err)
 {
-	unsigned __int128 ok;
+	struct eset ok;
 
 	if (err <= 0 || err >= 128)
 		return false;
 	switch (c) {
 	case C_OPEN:
-		ok = on_device ? E_OPEN : E(ENOTTY);
+		ok = on_device ? ESET(E_OPEN) : ESET(ENOTTY);
 		break;
 	case C_DEVICE_INFO:
-		ok = on_device ? E_ARGS : E(ENOTTY);
+		ok = on_device ? ESET(E_ARGS) : ESET(ENOTTY);
 		break;
 	case C_REGION_INFO:
-		ok = on_device ? E(ENOTTY) : E_ARGS;
+		ok = on_device ? ESET(ENOTTY) : ESET(E_ARGS);
 		break;
 	case C_SET_PERM:
-		ok = on_device ? E(ENOTTY) : E_ARGS | E(EPERM);
+		ok = on_device ? ESET(ENOTTY) : ESET(E_ARGS, EPERM);
 		break;
 	case C_ANY_IOCTL:
 		/* Any of ours (NAMEDSHM_IOC_DUP too), or unknown. */
-		ok = E_OPEN | E_SYNC_OP | E_WAIT | E_TOKEN | E(ENOTTY);
+		ok = ESET(E_OPEN, E_SYNC_OP, E_WAIT, E_TOKEN, ENOTTY);
 		break;
 	case C_SYNC_OP:
-		ok = on_device ? E(ENOTTY) : E_SYNC_OP;
+		ok = on_device ? ESET(ENOTTY) : ESET(E_SYNC_OP);
 		break;
 	case C_WAIT:
-		ok = on_device ? E_WAIT : E(ENOTTY);
+		ok = on_device ? ESET(E_WAIT) : ESET(ENOTTY);
 		break;
 	case C_TOKEN:
-		ok = on_device ? E_TOKEN : E(ENOTTY);
+		ok = on_device ? ESET(E_TOKEN) : ESET(ENOTTY);
 		break;
 	case C_MMAP:
-		ok = E(EINVAL) | E(EACCES) | E(EPERM) | E(ENOMEM) |
-		     E(EOVERFLOW);
+		ok = ESET(EINVAL, EACCES, EPERM, ENOMEM, EOVERFLOW);
 		break;
 	case C_MPROTECT:
-		ok = E(EINVAL) | E(EACCES) | E(ENOMEM);
+		ok = ESET(EINVAL, EACCES, ENOMEM);
 		break;
 	case C_MREMAP:
-		ok = E(EINVAL) | E(EFAULT) | E(ENOMEM);
+		ok = ESET(EINVAL, EFAULT, ENOMEM);
 		break;
 	default:
 		return false;
 	}
-	return (ok & E(err)) != 0;
+	return (ok.w[err / 64] >> (err % 64)) & 1;
 }
 
 /* A name: mostly one of a few, so that opens find what creates made. */

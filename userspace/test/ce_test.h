@@ -73,8 +73,12 @@ static bool map_info(const void *addr, char perms[5], uintptr_t *start,
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx %4s", &s, &e, p) != 3)
+		unsigned long ls, le;
+
+		if (sscanf(line, "%lx-%lx %4s", &ls, &le, p) != 3)
 			continue;
+		s = ls;
+		e = le;
 		if (a >= s && a < e) {
 			if (perms)
 				memcpy(perms, p, 5);
