@@ -8,7 +8,9 @@
  * handle to them exists in any process, and a mutex whose owner thread
  * exits (or whose process dies) while owning it is abandoned: the next
  * wait returns WAIT_ABANDONED_0 + index and owns it.  The behaviour
- * contract is docs/win32-sync-semantics (see README.md, "Sync objects").
+ * contract is written in userspace/PORTING.md ("Events, mutexes and
+ * semaphores") and the section 3 pages (CreateEvent(3), CreateMutex(3),
+ * CreateSemaphore(3), WaitForSingleObject(3)).
  *
  * Threads: a thread that owns a mutex must leave through a return from
  * its start routine or pthread_exit() (which run the library's

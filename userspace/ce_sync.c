@@ -109,7 +109,9 @@ static HANDLE sync_open(uint32_t kind, bool create, const char *kname,
 	}
 	fd = namedshm__dev_ioctl(NAMEDSHM_IOC_OPEN, &a);
 	if (fd < 0) {
-		ce_set_error(sync_error(errno));
+		/* A create past a quota is 8, as for file mappings. */
+		ce_set_error(ce_error(create ? CE_ERR_CREATE : CE_ERR_DEFAULT,
+				      errno));
 		return NULL;
 	}
 	h = ce_handle_add(ce_kind_of(kind), (int)fd, rights, false, 0);
