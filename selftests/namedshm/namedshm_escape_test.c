@@ -336,11 +336,16 @@ TEST(read_implies_exec_maps_without_exec)
 	close(dev);
 }
 
+/* memfd_secret(2), or -ENOSYS where the architecture has none. */
+static int nsh_memfd_secret(void)
+{
 #ifdef __NR_memfd_secret
-#define NSH_NR_MEMFD_SECRET __NR_memfd_secret
+	return (int)syscall(__NR_memfd_secret, 0);
 #else
-#define NSH_NR_MEMFD_SECRET -1 /* ENOSYS */
+	errno = ENOSYS; /* 32-bit ARM, among others */
+	return -1;
 #endif
+}
 
 /* arm64's <asm/mman.h> and <asm/hwcap.h>, for every architecture. */
 #define NSH_PROT_MTE 0x20
@@ -424,11 +429,8 @@ TEST(special_files_are_refused)
 			TH_LOG("%s", path);
 		close(fd);
 	}
-	/*
-	 * secretmem: memory that must never be mapped by anyone else (no
-	 * such system call on some architectures, 32-bit ARM among them).
-	 */
-	fd = (int)syscall(NSH_NR_MEMFD_SECRET, 0);
+	/* secretmem: memory that must never be mapped by anyone else. */
+	fd = nsh_memfd_secret();
 	if (fd >= 0) {
 		tried++;
 		ASSERT_EQ(0, ftruncate(fd, PAGE));

@@ -48,6 +48,14 @@
 #define GRAN ((size_t)65536)
 #define PAGEFILE INVALID_HANDLE_VALUE
 
+/* The module's largest region (4 GiB less a page on a 32-bit kernel). */
+static inline uint64_t ce_max_region(void)
+{
+	struct namedshm_limits l;
+
+	return namedshm_device_info(&l) ? 0 : l.max_region_size;
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static const char *uname_(const char *tag)
