@@ -932,8 +932,6 @@ static int namedshm_window_release(struct inode *inode, struct file *file)
 {
 	struct namedshm_window *w = file->private_data;
 
-	/* The VFS balances its counts on the inode it opened the file on. */
-	file->f_inode = w->inode;
 	fput(w->backing);
 	if (w->held)
 		fput(w->held);
@@ -1006,6 +1004,18 @@ static struct file *namedshm_window_open(struct file *backing, bool ours,
 	w->pages = size >> PAGE_SHIFT;
 	win->private_data = w;
 	win->f_inode = file_inode(backing);
+	/*
+	 * A read-only file's i_readcount, counted by alloc_file_pseudo() on
+	 * our inode, moves to the backing inode, which f_inode stays until
+	 * the end: __fput() drops it on the inode it read at its start (5.10)
+	 * or after ->release() (later kernels), the backing's either way;
+	 * the backing inode outlives that, as ->release()'s fput() of the
+	 * backing file is deferred (task work or delayed fput).
+	 */
+	if ((win->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_READ) {
+		i_readcount_inc(win->f_inode);
+		i_readcount_dec(w->inode);
+	}
 	win->f_mapping = backing->f_mapping;
 	file_ra_state_init(&win->f_ra, win->f_mapping);
 	win->f_wb_err = filemap_sample_wb_err(win->f_mapping);
