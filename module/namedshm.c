@@ -250,7 +250,7 @@ struct namedshm_window {
 	 */
 	struct file *held;
 	pgoff_t pages;
-	/* The window's own inode, given back to the file at release. */
+	/* The window's own inode (alloc_file_pseudo()'s); f_inode is the backing's. */
 	struct inode *inode;
 };
 
@@ -1008,9 +1008,14 @@ static struct file *namedshm_window_open(struct file *backing, bool ours,
 	 * A read-only file's i_readcount, counted by alloc_file_pseudo() on
 	 * our inode, moves to the backing inode, which f_inode stays until
 	 * the end: __fput() drops it on the inode it read at its start (5.10)
-	 * or after ->release() (later kernels), the backing's either way;
-	 * the backing inode outlives that, as ->release()'s fput() of the
-	 * backing file is deferred (task work or delayed fput).
+	 * or after ->release() (later kernels), the backing's either way.
+	 * The backing inode must outlive that: ->release()'s fput() of the
+	 * backing file is task work that runs after this __fput(); only a
+	 * window whose last reference goes from a kernel thread (delayed
+	 * fput) while another thread runs flush_delayed_fput() (nfsd) could
+	 * see the backing freed first, as the VFS's own S_ISCHR() check
+	 * after ->release() already could.  (Known; the cure is to drop
+	 * the backing from the window dentry's ->d_release().)
 	 */
 	if ((win->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_READ) {
 		i_readcount_inc(win->f_inode);
