@@ -956,7 +956,8 @@ static void *race(void *arg)
 	return NULL;
 }
 
-TEST_F(share, racing_writers)
+/* 300 s: the KASAN kernel under TCG, with the cores shared, needed more than 30. */
+TEST_F_TIMEOUT(share, racing_writers, 300)
 {
 	enum { ROUNDS = 1000 };
 	static atomic_int wins[ROUNDS];
