@@ -8,8 +8,26 @@
 # headers name the compiler their kernel was built with; when the machine
 # lacks it (5.10 was built with gcc-10) the machine's gcc-12 builds the
 # module and kbuild's "compiler differs" note is expected.
+# module_env E HDR: how to run kbuild for E's headers HDR: sets PATH for
+# a cross build (its compiler, named by the headers, is in the cache:
+# cross_gcc_bin) and prints the CC= override (empty: the headers' own).
+module_env() {
+	local e=$1 hdr=$2 want cross
+	case $(entry_karch "$e") in
+	arm64 | armhf) PATH=$(cross_gcc_bin "$(entry_karch "$e")"):$PATH ;;
+	esac
+	[[ -e $hdr/.kernelvariables ]] || return 0
+	want=$(grep -o 'gcc-[0-9][0-9]*' "$hdr/.kernelvariables" | head -n1)
+	cross=$(sed -n 's/^override CROSS_COMPILE = \(.*\)$/\1/p' \
+		"$hdr/.kernelvariables")
+	[[ $cross == *'$('* ]] && cross=
+	if [[ -n $want ]] && ! command -v "${cross}$want" >/dev/null; then
+		echo "${cross:-x86_64-linux-gnu-}gcc-12"
+	fi
+}
+
 module_build() {
-	local e=$1 abi vmlinuz hdr out cc= want cross
+	local e=$1 abi vmlinuz hdr out cc
 	read -r abi vmlinuz hdr < <(kernel_fetch "$e") || exit 1
 	[[ -n $hdr ]] || exit 1
 	out=$NAMEDSHM_BUILD/kmod/$abi
@@ -18,20 +36,8 @@ module_build() {
 	cp -pu "$NAMEDSHM_ROOT"/module/*.[ch] "$out/module/"
 	cp -pu "$NAMEDSHM_ROOT/include/uapi/linux/namedshm.h" \
 		"$out/include/uapi/linux/"
-	if [[ -e $hdr/.kernelvariables ]]; then
-		want=$(grep -o 'gcc-[0-9][0-9]*' "$hdr/.kernelvariables" | head -n1)
-		cross=$(sed -n 's/^override CROSS_COMPILE = \(.*\)$/\1/p' \
-			"$hdr/.kernelvariables")
-		[[ $cross == *'$('* ]] && cross=
-		if [[ -n $want ]] && ! command -v "${cross}$want" >/dev/null; then
-			cc=${cross:-x86_64-linux-gnu-}gcc-12
-		fi
-	fi
-	# A cross build finds its compiler (named by the headers) in the
-	# cache (cross_gcc_bin).
-	case $(entry_karch "$e") in
-	arm64 | armhf) PATH=$(cross_gcc_bin "$(entry_karch "$e")"):$PATH ;;
-	esac
+	module_env "$e" "$hdr" >/dev/null # PATH, in this shell
+	cc=$(module_env "$e" "$hdr")
 	if ! PATH=$PATH make -s -C "$hdr" M="$out" W=1 ${cc:+CC="$cc"} modules \
 		>"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
