@@ -8,11 +8,13 @@
 # headers name the compiler their kernel was built with; when the machine
 # lacks it (5.10 was built with gcc-10) the machine's gcc-12 builds the
 # module and kbuild's "compiler differs" note is expected.
-# module_env E HDR: how to run kbuild for E's headers HDR: sets PATH for
-# a cross build (its compiler, named by the headers, is in the cache:
-# cross_gcc_bin) and prints the CC= override (empty: the headers' own).
+# module_env E HDR: set up kbuild for E's headers HDR, once: PATH gains a
+# cross build's compiler (named by the headers, kept in the cache:
+# cross_gcc_bin), and MODULE_CC is the CC= override (empty: the headers'
+# own compiler).
 module_env() {
 	local e=$1 hdr=$2 want cross
+	MODULE_CC=
 	case $(entry_karch "$e") in
 	arm64 | armhf) PATH=$(cross_gcc_bin "$(entry_karch "$e")"):$PATH ;;
 	esac
@@ -22,7 +24,7 @@ module_env() {
 		"$hdr/.kernelvariables")
 	[[ $cross == *'$('* ]] && cross=
 	if [[ -n $want ]] && ! command -v "${cross}$want" >/dev/null; then
-		echo "${cross:-x86_64-linux-gnu-}gcc-12"
+		MODULE_CC=${cross:-x86_64-linux-gnu-}gcc-12
 	fi
 }
 
@@ -36,8 +38,8 @@ module_build() {
 	cp -pu "$NAMEDSHM_ROOT"/module/*.[ch] "$out/module/"
 	cp -pu "$NAMEDSHM_ROOT/include/uapi/linux/namedshm.h" \
 		"$out/include/uapi/linux/"
-	module_env "$e" "$hdr" >/dev/null # PATH, in this shell
-	cc=$(module_env "$e" "$hdr")
+	module_env "$e" "$hdr"
+	cc=$MODULE_CC
 	if ! PATH=$PATH make -s -C "$hdr" M="$out" W=1 ${cc:+CC="$cc"} modules \
 		>"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
