@@ -95,7 +95,10 @@
  *    unloading waits for the last mapping as well as the last handle.
  *
  * 4. Memory.  The region holds one reference to its window, dropped at
- *    once when the last handle goes; the window holds the backing file.
+ *    once when the last handle goes; the window's dentry holds the
+ *    backing file (struct namedshm_window, its d_fsdata).  It is dropped
+ *    by namedshm_d_release(), when __fput() of the window has finished
+ *    with the file's f_inode, which is the backing inode.
  *    The memory is freed by shmem (or stays in the backing file) when the
  *    last of the region's and the mappings' references to the window is
  *    gone: memory lives until the last handle AND the last mapping have
@@ -106,8 +109,14 @@
  *    after a grace period too.
  *
  * 5. Module.  Handle files, windows (and so mappings), owner tokens and
- *    the open device pin the module (fops.owner).  Unloading is refused
- *    while any of them exists.
+ *    the open device pin the module (fops.owner).  So does namedshmfs's
+ *    superblock (namedshm_fs_type.owner), which lives until the last file
+ *    on it is gone: the end of that file's __fput(), which runs after the
+ *    file's own module reference is dropped, still calls
+ *    namedshm_d_release() and the filesystem's kill_sb.  namedshmfs is
+ *    mounted only while something needs it (namedshm_fs_pin()): every
+ *    open of the device and every region holds a pin, and every file on
+ *    it holds the mount.  Unloading is refused while any of them exists.
  *
  * 6. Kinds.  A table entry is a region of one kind: a mapping (the
  *    above), an event, a mutex or a semaphore.  All kinds share the name
@@ -250,20 +259,38 @@ struct namedshm_window {
 	 */
 	struct file *held;
 	pgoff_t pages;
-	/* The window's own inode (alloc_file_pseudo()'s); f_inode is the backing's. */
-	struct inode *inode;
 };
 
 #define NAMEDSHM_FS_MAGIC 0x4e53484d /* "NSHM" */
 
 /*
- * namedshmfs: handles and windows.  Never mounted in any namespace,
- * noexec and nodev by construction (SB_I_NOEXEC, SB_I_NODEV).
+ * namedshmfs: region inodes, handles and windows.  Never mounted in any
+ * namespace, noexec and nodev by construction (SB_I_NOEXEC, SB_I_NODEV).
+ * namedshm_mnt is set while namedshm_mnt_count, the pins, is non-zero
+ * (rule 5); both are guarded by libfs's pin lock.  A pin holder may read
+ * namedshm_mnt without it: nobody writes it while a pin is held.
  */
+static struct file_system_type namedshm_fs_type;
 static struct vfsmount *namedshm_mnt;
+static int namedshm_mnt_count;
 
-/* The inode under every window's dentry; its files never open. */
-static struct inode *namedshm_window_inode;
+static int namedshm_fs_pin(void)
+{
+	return simple_pin_fs(&namedshm_fs_type, &namedshm_mnt,
+			     &namedshm_mnt_count);
+}
+
+static void namedshm_fs_unpin(void)
+{
+	simple_release_fs(&namedshm_mnt, &namedshm_mnt_count);
+}
+
+/* The region's inode lives on in its files' dentries, if any. */
+static void namedshm_region_inode_put(struct namedshm_region *r)
+{
+	iput(r->inode);
+	namedshm_fs_unpin();
+}
 
 /*
  * A private tmpfs mount with huge=within_size for NAMEDSHM_OPEN_HUGE
@@ -809,9 +836,7 @@ static void namedshm_region_unref(struct namedshm_region *r)
 		return;
 	if (namedshm_is_sync(r))
 		namedshm_sync_destroy(r);
-	/* Handles are gone; the inode outlives us only in dentry caches. */
-	r->inode->i_private = NULL;
-	iput(r->inode);
+	namedshm_region_inode_put(r);
 	kfree_rcu(r, rcu);
 }
 
@@ -928,26 +953,15 @@ static int namedshm_window_fsync(struct file *file, loff_t start, loff_t end,
 	return vfs_fsync_range(w->backing, start, end, datasync);
 }
 
-static int namedshm_window_release(struct inode *inode, struct file *file)
-{
-	struct namedshm_window *w = file->private_data;
-
-	fput(w->backing);
-	if (w->held)
-		fput(w->held);
-	kfree(w);
-	return 0;
-}
-
 /*
  * No fallocate (so no MADV_REMOVE hole punching through a mapping) and no
- * read or write: a window is only ever mapped.
+ * read or write: a window is only ever mapped.  No release either: the
+ * window's dentry ends it (rule 4).
  */
 static const struct file_operations namedshm_window_fops = {
 	.owner = THIS_MODULE,
 	.mmap = namedshm_window_mmap,
 	.fsync = namedshm_window_fsync,
-	.release = namedshm_window_release,
 };
 
 /*
@@ -957,7 +971,8 @@ static const struct file_operations namedshm_window_fops = {
  * file_inode(vma->vm_file) and its f_mapping, find their own inode, while
  * every do_mmap() of it comes back to namedshm_window_mmap().
  */
-static struct file *namedshm_window_open(struct file *backing, bool ours,
+static struct file *namedshm_window_open(struct inode *inode,
+					 struct file *backing, bool ours,
 					 u64 size, bool writable,
 					 const char *fname)
 {
@@ -985,16 +1000,16 @@ static struct file *namedshm_window_open(struct file *backing, bool ours,
 		return win;
 	}
 	w->held = ours ? NULL : get_file(backing);
-	w->inode = namedshm_window_inode;
-	ihold(w->inode);
+	ihold(inode);
 	/* alloc_file_pseudo() takes no module reference; fput() drops one. */
 	__module_get(THIS_MODULE);
-	win = alloc_file_pseudo(w->inode, namedshm_mnt, fname,
+	/* namedshm_mnt: the region holds a pin. */
+	win = alloc_file_pseudo(inode, namedshm_mnt, fname,
 				writable ? O_RDWR : O_RDONLY,
 				&namedshm_window_fops);
 	if (IS_ERR(win)) {
 		module_put(THIS_MODULE);
-		iput(w->inode);
+		iput(inode);
 		fput(w->backing);
 		if (w->held)
 			fput(w->held);
@@ -1003,23 +1018,20 @@ static struct file *namedshm_window_open(struct file *backing, bool ours,
 	}
 	w->pages = size >> PAGE_SHIFT;
 	win->private_data = w;
+	win->f_path.dentry->d_fsdata = w;
 	win->f_inode = file_inode(backing);
 	/*
 	 * A read-only file's i_readcount, counted by alloc_file_pseudo() on
-	 * our inode, moves to the backing inode, which f_inode stays until
-	 * the end: __fput() drops it on the inode it read at its start (5.10)
-	 * or after ->release() (later kernels), the backing's either way.
-	 * The backing inode must outlive that: ->release()'s fput() of the
-	 * backing file is task work that runs after this __fput(); only a
-	 * window whose last reference goes from a kernel thread (delayed
-	 * fput) while another thread runs flush_delayed_fput() (nfsd) could
-	 * see the backing freed first, as the VFS's own S_ISCHR() check
-	 * after ->release() already could.  (Known; the cure is to drop
-	 * the backing from the window dentry's ->d_release().)
+	 * the region's inode, moves to the backing inode, which f_inode stays
+	 * until the end: __fput() drops it on the inode it read at its start
+	 * (5.10) or after ->release() (later kernels), the backing's either
+	 * way.  The backing file, and so its inode, outlives that: it is
+	 * dropped with the window's dentry, by namedshm_d_release() from the
+	 * dput() at the end of __fput(), after every use of f_inode.
 	 */
 	if ((win->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_READ) {
 		i_readcount_inc(win->f_inode);
-		i_readcount_dec(w->inode);
+		i_readcount_dec(inode);
 	}
 	win->f_mapping = backing->f_mapping;
 	file_ra_state_init(&win->f_ra, win->f_mapping);
@@ -1038,22 +1050,34 @@ static const struct inode_operations namedshm_region_iops = {
 	.setattr = namedshm_region_setattr,
 };
 
-static struct inode *namedshm_region_inode(struct namedshm_region *r,
-					   umode_t mode)
+/*
+ * The region's inode, under its handles' and its window's dentries.  Its
+ * file operations are the VFS's default, which refuse every open by path.
+ * The region holds a pin on namedshmfs for as long as it holds the inode
+ * (rule 5).
+ */
+static int namedshm_region_inode(struct namedshm_region *r, umode_t mode)
 {
-	struct inode *inode = new_inode(namedshm_mnt->mnt_sb);
+	struct inode *inode;
+	int ret;
 
-	if (!inode)
-		return NULL;
+	ret = namedshm_fs_pin();
+	if (ret)
+		return ret;
+	inode = new_inode(namedshm_mnt->mnt_sb);
+	if (!inode) {
+		namedshm_fs_unpin();
+		return -ENOMEM;
+	}
 	inode->i_ino = get_next_ino();
 	inode->i_mode = S_IFREG | mode;
 	inode->i_uid = current_euid();
 	inode->i_gid = current_egid();
 	inode->i_op = &namedshm_region_iops;
-	inode->i_private = r;
 	i_size_write(inode, r->size);
 	namedshm_inode_init_times(inode);
-	return inode;
+	r->inode = inode;
+	return 0;
 }
 
 /* A new handle file (rule 1); the caller holds its region reference. */
@@ -1181,6 +1205,9 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 			goto err_uncharge;
 	}
 
+	ret = namedshm_region_inode(r, mode);
+	if (ret)
+		goto err_uncharge;
 	namedshm_file_name(fname, sizeof(fname), name, len);
 	if (!backing) {
 		if (open_flags & NAMEDSHM_OPEN_RESERVE) {
@@ -1200,31 +1227,27 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 			 */
 			if (ret == -ENOSPC)
 				ret = -ENOMEM;
-			goto err_uncharge;
+			goto err_inode;
 		}
 		backing = shm;
 	}
 
 	writable = r->flags & NAMEDSHM_REGION_WRITABLE;
-	r->window = namedshm_window_open(backing, !!shm, size, writable, fname);
+	r->window = namedshm_window_open(r->inode, backing, !!shm, size,
+					 writable, fname);
 	if (shm)
 		fput(shm); /* the window holds it now */
 	if (IS_ERR(r->window)) {
 		ret = PTR_ERR(r->window);
-		goto err_uncharge;
+		goto err_inode;
 	}
 	r->mapping = r->window->f_mapping;
-
-	ret = -ENOMEM;
-	r->inode = namedshm_region_inode(r, mode);
-	if (!r->inode)
-		goto err_window;
 	refcount_set(&r->handles, 1);
 	refcount_set(&r->refs, 1);
 	return r;
 
-err_window:
-	fput(r->window);
+err_inode:
+	namedshm_region_inode_put(r);
 err_uncharge:
 	namedshm_uncharge(r);
 err_ns:
@@ -1270,9 +1293,8 @@ namedshm_sync_alloc(const char *name, u32 len, umode_t mode,
 	ret = namedshm_charge(r, spare_user, spare_nsq);
 	if (ret)
 		goto err_ns;
-	ret = -ENOMEM;
-	r->inode = namedshm_region_inode(r, mode);
-	if (!r->inode)
+	ret = namedshm_region_inode(r, mode);
+	if (ret)
 		goto err_uncharge;
 
 	switch (r->kind) {
@@ -2425,9 +2447,23 @@ static const struct file_operations namedshm_handle_fops = {
 	.show_fdinfo = namedshm_handle_show_fdinfo,
 };
 
+/* An open device holds a pin, so that namedshmfs is not remounted per object. */
+static int namedshm_dev_open(struct inode *inode, struct file *file)
+{
+	nonseekable_open(inode, file);
+	return namedshm_fs_pin();
+}
+
+static int namedshm_dev_release(struct inode *inode, struct file *file)
+{
+	namedshm_fs_unpin();
+	return 0;
+}
+
 static const struct file_operations namedshm_dev_fops = {
 	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+	.open = namedshm_dev_open,
+	.release = namedshm_dev_release,
 	.unlocked_ioctl = namedshm_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
@@ -2556,50 +2592,79 @@ static const struct proc_ops namedshm_proc_ops = {
 	.proc_release = namedshm_proc_release,
 };
 
+/*
+ * Names in /proc/PID/fd and /proc/PID/maps, as the VFS gives every pseudo
+ * file without dentry operations of its own: "/NAME (deleted)".
+ */
+static char *namedshm_d_dname(struct dentry *dentry, char *buf, int buflen)
+{
+	static const char deleted[] = " (deleted)";
+	int len = 1 + dentry->d_name.len + sizeof(deleted);
+	char *p;
+
+	if (len > buflen)
+		return ERR_PTR(-ENAMETOOLONG);
+	p = buf + buflen - len;
+	p[0] = '/';
+	memcpy(p + 1, dentry->d_name.name, dentry->d_name.len);
+	memcpy(p + 1 + dentry->d_name.len, deleted, sizeof(deleted));
+	return p;
+}
+
+/*
+ * The end of a window (rule 4): its dentry goes at the end of __fput(),
+ * after the last use of the file's f_inode, the backing inode; only now
+ * may the backing file go.  Other dentries have no d_fsdata.
+ */
+static void namedshm_d_release(struct dentry *dentry)
+{
+	struct namedshm_window *w = dentry->d_fsdata;
+
+	if (!w)
+		return;
+	fput(w->backing);
+	if (w->held)
+		fput(w->held);
+	kfree(w);
+}
+
+static const struct dentry_operations namedshm_dops = {
+	.d_dname = namedshm_d_dname,
+	.d_release = namedshm_d_release,
+};
+
 static int namedshm_init_fs_context(struct fs_context *fc)
 {
-	if (!init_pseudo(fc, NAMEDSHM_FS_MAGIC))
+	struct pseudo_fs_context *ctx = init_pseudo(fc, NAMEDSHM_FS_MAGIC);
+
+	if (!ctx)
 		return -ENOMEM;
+	ctx->dops = &namedshm_dops;
 	/* Rule 3: nothing on it is ever executable or a device. */
 	fc->s_iflags |= SB_I_NOEXEC | SB_I_NODEV;
 	return 0;
 }
 
+/* Mounted by namedshm_fs_pin(); .owner: rule 5. */
 static struct file_system_type namedshm_fs_type = {
 	.name = "namedshmfs",
+	.owner = THIS_MODULE,
 	.init_fs_context = namedshm_init_fs_context,
 	.kill_sb = kill_anon_super,
 };
 
-static int __init namedshm_mount_fs(void)
+/* Learn shmem's file operations from a file of our own. */
+static int __init namedshm_probe_shmem(void)
 {
 	struct file *probe;
 
-	namedshm_mnt = kern_mount(&namedshm_fs_type);
-	if (IS_ERR(namedshm_mnt))
-		return PTR_ERR(namedshm_mnt);
-	namedshm_window_inode = new_inode(namedshm_mnt->mnt_sb);
-	if (!namedshm_window_inode)
-		goto err_unmount;
-	namedshm_window_inode->i_ino = get_next_ino();
-	namedshm_window_inode->i_mode = S_IFREG;
-	namedshm_inode_init_times(namedshm_window_inode);
-
-	/* Learn shmem's file operations from a file of our own. */
 	probe = namedshm_shmem_file_setup(NULL, "namedshm-probe", PAGE_SIZE,
 					  VM_NORESERVE);
-	if (IS_ERR(probe)) {
-		iput(namedshm_window_inode);
-		kern_unmount(namedshm_mnt);
+	if (IS_ERR(probe))
 		return PTR_ERR(probe);
-	}
 	namedshm_shmem_fops = probe->f_op;
 	fput(probe);
 	return 0;
-
-err_unmount:
-	kern_unmount(namedshm_mnt);
-	return -ENOMEM;
 }
 
 /* Best effort: without it, huge regions use normal pages. */
@@ -2631,7 +2696,7 @@ static int __init namedshm_init(void)
 		kvcalloc(1UL << hash_bits, sizeof(*namedshm_table), GFP_KERNEL);
 	if (!namedshm_table)
 		return -ENOMEM;
-	ret = namedshm_mount_fs();
+	ret = namedshm_probe_shmem();
 	if (ret)
 		goto err_free_table;
 	namedshm_mount_huge();
@@ -2648,8 +2713,6 @@ err_proc:
 err_mounts:
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
-	iput(namedshm_window_inode);
-	kern_unmount(namedshm_mnt);
 err_free_table:
 	kvfree(namedshm_table);
 	return ret;
@@ -2658,15 +2721,14 @@ err_free_table:
 static void __exit namedshm_exit(void)
 {
 	/*
-	 * No handle and no window is left (each pins the module), so the
-	 * table is empty and nothing is on our mounts any more.
+	 * No handle, window or open device is left (each pins the module,
+	 * and so does namedshmfs while it is mounted, rule 5), so the table
+	 * is empty and namedshmfs is gone.
 	 */
 	misc_deregister(&namedshm_misc);
 	remove_proc_entry("namedshm", NULL);
 	if (namedshm_huge_mnt)
 		kern_unmount(namedshm_huge_mnt);
-	iput(namedshm_window_inode);
-	kern_unmount(namedshm_mnt);
 	kvfree(namedshm_table);
 }
 

@@ -516,6 +516,56 @@ TEST(fstat_shows_the_region)
 	EXPECT_EQ(0, nsh_live_regions());
 }
 
+/*
+ * A mapping is the region too: its file (the window) sits on the region's
+ * inode, so /proc/PID/map_files shows what fstat() of a handle shows, for
+ * as long as the mapping lives, and cannot be opened either.
+ */
+TEST(a_mapping_shows_the_region)
+{
+	int dev = nsh_dev(), fd, mfd;
+	struct stat st, mst;
+	char path[96];
+	void *p;
+
+	ASSERT_LE(0, dev);
+	mfd = memfd_create("window", 0);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, 8 * PAGE));
+	for (int backed = 0; backed < 2; backed++) {
+		if (backed)
+			fd = nsh_open_backed(dev, NULL, NSH_CREATE, 2 * PAGE,
+					     mfd, sizeof(struct namedshm_open));
+		else
+			fd = nsh_open(dev, nsh_name("mapfiles"), NSH_CREATE,
+				      0640, 2 * PAGE, NULL, NULL);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, fstat(fd, &st));
+		p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+			 (unsigned long)p, (unsigned long)p + 2 * PAGE);
+		ASSERT_EQ(0, stat(path, &mst)) TH_LOG("%s: %s", path,
+						       strerror(errno));
+		EXPECT_EQ(st.st_ino, mst.st_ino);
+		EXPECT_EQ(st.st_dev, mst.st_dev);
+		EXPECT_EQ(2 * PAGE, (unsigned long)mst.st_size);
+		/* The last handle goes; the mapping keeps the inode. */
+		close(fd);
+		ASSERT_EQ(0, stat(path, &mst));
+		EXPECT_EQ(st.st_ino, mst.st_ino);
+		EXPECT_EQ(st.st_mode, mst.st_mode);
+		errno = 0;
+		EXPECT_EQ(-1, open(path, O_RDWR));
+		EXPECT_EQ(ENXIO, errno);
+		ASSERT_EQ(0, munmap(p, 2 * PAGE));
+	}
+	close(mfd);
+	close(dev);
+	EXPECT_EQ(0, nsh_live_regions());
+}
+
 /* memfd-backed regions are shmem: they count against the byte limits. */
 TEST(memfd_regions_are_charged)
 {
