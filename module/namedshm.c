@@ -727,13 +727,6 @@ static void namedshm_mutex_abandon(struct namedshm_region *r)
 	namedshm_sync_wake(r);
 }
 
-static void namedshm_sync_init(struct namedshm_region *r, u32 kind)
-{
-	r->kind = kind;
-	INIT_LIST_HEAD(&r->sync.waiters);
-	INIT_LIST_HEAD(&r->sync.owner_node);
-}
-
 /* Before the region is freed: off its owner's list (rule 8). */
 static void namedshm_sync_destroy(struct namedshm_region *r)
 {
@@ -1132,6 +1125,72 @@ static int namedshm_grow(struct file *file, loff_t size)
 }
 
 /*
+ * What every new object (rule 6) has, whatever its kind: the structure,
+ * its name and namespace, its charge against the limits (@charged bytes)
+ * and its inode, with one handle and one object reference.  Until it is
+ * published, namedshm_object_free() undoes it.
+ */
+static struct namedshm_region *namedshm_object_new(const char *name, u32 len,
+						   u32 kind, u32 flags,
+						   u64 size, u64 charged,
+						   umode_t mode)
+{
+	struct namedshm_user *spare_user;
+	struct namedshm_nsq *spare_nsq;
+	struct namedshm_region *r;
+	int ret;
+
+	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
+	spare_user = kzalloc(sizeof(*spare_user), GFP_KERNEL_ACCOUNT);
+	spare_nsq = kzalloc(sizeof(*spare_nsq), GFP_KERNEL_ACCOUNT);
+	if (!r || !spare_user || !spare_nsq) {
+		kfree(spare_user);
+		kfree(spare_nsq);
+		kfree(r);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&r->perm_lock);
+	r->kind = kind;
+	INIT_LIST_HEAD(&r->sync.waiters);
+	INIT_LIST_HEAD(&r->sync.owner_node);
+	r->flags = flags;
+	if (len)
+		r->flags |= NAMEDSHM_REGION_NAMED;
+	memcpy(r->name, name, len);
+	r->name_len = len;
+	r->size = size;
+	r->charged = charged;
+	r->ns = namedshm_get_ipc_ns();
+	r->hash = full_name_hash(r->ns, name, len);
+
+	ret = namedshm_charge(r, spare_user, spare_nsq);
+	if (ret)
+		goto err_ns;
+	ret = namedshm_region_inode(r, mode);
+	if (ret)
+		goto err_uncharge;
+	refcount_set(&r->handles, 1);
+	refcount_set(&r->refs, 1);
+	return r;
+
+err_uncharge:
+	namedshm_uncharge(r);
+err_ns:
+	namedshm_put_ipc_ns(r->ns);
+	kfree(r);
+	return ERR_PTR(ret);
+}
+
+/* A new object that failed before it was published. */
+static void namedshm_object_free(struct namedshm_region *r)
+{
+	namedshm_region_inode_put(r);
+	namedshm_uncharge(r);
+	namedshm_put_ipc_ns(r->ns);
+	kfree(r);
+}
+
+/*
  * A new region of @size bytes: anonymous shared memory (a shmem file), or
  * with @backing, that file (the region's window takes its own reference).
  */
@@ -1140,16 +1199,15 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 						     umode_t mode,
 						     struct file *backing)
 {
-	struct namedshm_user *spare_user;
-	struct namedshm_nsq *spare_nsq;
 	struct namedshm_region *r;
 	struct file *shm = NULL;
 	unsigned long vm_flags = 0;
 	struct vfsmount *mnt = NULL;
+	u64 grow = 0, charged = 0;
 	char fname[64];
 	bool writable;
-	u64 grow = 0;
-	int ret = -ENOMEM;
+	u32 flags;
+	int ret;
 
 	/*
 	 * Nobody maps past the end of a backing file (SIGBUS): it is long
@@ -1165,49 +1223,29 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 	}
 	size = PAGE_ALIGN(size);
 
-	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
-	spare_user = kzalloc(sizeof(*spare_user), GFP_KERNEL_ACCOUNT);
-	spare_nsq = kzalloc(sizeof(*spare_nsq), GFP_KERNEL_ACCOUNT);
-	if (!r || !spare_user || !spare_nsq) {
-		kfree(spare_user);
-		kfree(spare_nsq);
-		kfree(r);
-		return ERR_PTR(-ENOMEM);
-	}
-	spin_lock_init(&r->perm_lock);
-	if (len)
-		r->flags |= NAMEDSHM_REGION_NAMED;
-	memcpy(r->name, name, len);
-	r->name_len = len;
-	r->size = size;
-	r->ns = namedshm_get_ipc_ns();
-	r->hash = full_name_hash(r->ns, name, len);
 	if (backing) {
-		r->flags |= NAMEDSHM_REGION_FILE;
+		flags = NAMEDSHM_REGION_FILE;
 		if (!(open_flags & NAMEDSHM_BACKING_READ_ONLY))
-			r->flags |= NAMEDSHM_REGION_WRITABLE;
+			flags |= NAMEDSHM_REGION_WRITABLE;
 		/* memfd and tmpfs memory exists only while it is used. */
 		if (backing->f_op == namedshm_shmem_fops)
-			r->charged = size;
+			charged = size;
 	} else {
-		r->flags |= NAMEDSHM_REGION_WRITABLE;
-		r->charged = size;
+		flags = NAMEDSHM_REGION_WRITABLE;
+		charged = size;
 	}
-
-	ret = namedshm_charge(r, spare_user, spare_nsq);
-	if (ret)
-		goto err_ns;
+	r = namedshm_object_new(name, len, NAMEDSHM_KIND_MAPPING, flags, size,
+				charged, mode);
+	if (IS_ERR(r))
+		return r;
 
 	/* The file stays grown if this create fails later or loses a race. */
 	if (grow) {
 		ret = namedshm_grow(backing, grow);
 		if (ret)
-			goto err_uncharge;
+			goto err_free;
 	}
 
-	ret = namedshm_region_inode(r, mode);
-	if (ret)
-		goto err_uncharge;
 	namedshm_file_name(fname, sizeof(fname), name, len);
 	if (!backing) {
 		if (open_flags & NAMEDSHM_OPEN_RESERVE) {
@@ -1227,7 +1265,7 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 			 */
 			if (ret == -ENOSPC)
 				ret = -ENOMEM;
-			goto err_inode;
+			goto err_free;
 		}
 		backing = shm;
 	}
@@ -1239,20 +1277,13 @@ static struct namedshm_region *namedshm_region_alloc(const char *name, u32 len,
 		fput(shm); /* the window holds it now */
 	if (IS_ERR(r->window)) {
 		ret = PTR_ERR(r->window);
-		goto err_inode;
+		goto err_free;
 	}
 	r->mapping = r->window->f_mapping;
-	refcount_set(&r->handles, 1);
-	refcount_set(&r->refs, 1);
 	return r;
 
-err_inode:
-	namedshm_region_inode_put(r);
-err_uncharge:
-	namedshm_uncharge(r);
-err_ns:
-	namedshm_put_ipc_ns(r->ns);
-	kfree(r);
+err_free:
+	namedshm_object_free(r);
 	return ERR_PTR(ret);
 }
 
@@ -1265,37 +1296,13 @@ namedshm_sync_alloc(const char *name, u32 len, umode_t mode,
 		    const struct namedshm_open *args,
 		    struct namedshm_token *token)
 {
-	struct namedshm_user *spare_user;
-	struct namedshm_nsq *spare_nsq;
 	struct namedshm_region *r;
-	int ret;
-
-	r = kzalloc(struct_size(r, name, len), GFP_KERNEL_ACCOUNT);
-	spare_user = kzalloc(sizeof(*spare_user), GFP_KERNEL_ACCOUNT);
-	spare_nsq = kzalloc(sizeof(*spare_nsq), GFP_KERNEL_ACCOUNT);
-	if (!r || !spare_user || !spare_nsq) {
-		kfree(spare_user);
-		kfree(spare_nsq);
-		kfree(r);
-		return ERR_PTR(-ENOMEM);
-	}
-	spin_lock_init(&r->perm_lock);
-	namedshm_sync_init(r, args->kind);
-	r->flags = NAMEDSHM_REGION_WRITABLE;
-	if (len)
-		r->flags |= NAMEDSHM_REGION_NAMED;
-	memcpy(r->name, name, len);
-	r->name_len = len;
-	r->ns = namedshm_get_ipc_ns();
-	r->hash = full_name_hash(r->ns, name, len);
 
 	/* An object of 0 bytes: it counts against the object limits. */
-	ret = namedshm_charge(r, spare_user, spare_nsq);
-	if (ret)
-		goto err_ns;
-	ret = namedshm_region_inode(r, mode);
-	if (ret)
-		goto err_uncharge;
+	r = namedshm_object_new(name, len, args->kind,
+				NAMEDSHM_REGION_WRITABLE, 0, 0, mode);
+	if (IS_ERR(r))
+		return r;
 
 	switch (r->kind) {
 	case NAMEDSHM_KIND_EVENT:
@@ -1316,16 +1323,7 @@ namedshm_sync_alloc(const char *name, u32 len, umode_t mode,
 		}
 		break;
 	}
-	refcount_set(&r->handles, 1);
-	refcount_set(&r->refs, 1);
 	return r;
-
-err_uncharge:
-	namedshm_uncharge(r);
-err_ns:
-	namedshm_put_ipc_ns(r->ns);
-	kfree(r);
-	return ERR_PTR(ret);
 }
 
 /* A new object of any kind for NAMEDSHM_IOC_OPEN. */
@@ -2302,6 +2300,13 @@ static long namedshm_handle_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/*
+ * ->mmap, not the ->mmap_prepare of 6.17 and later: that hook's gain is a
+ * merge tried with the VMA's final file and flags, and a view never
+ * merges (VM_DONTEXPAND); and a window must call backing filesystems that
+ * have only ->mmap, which vfs_mmap() can and an ->mmap_prepare hook
+ * cannot, as for the kernel's own stacking files (SysV shm, overlayfs).
+ */
 static int namedshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct namedshm_region *r = file->private_data;

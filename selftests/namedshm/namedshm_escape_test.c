@@ -306,6 +306,83 @@ TEST(anonymous_region_stays_in_its_window)
 	EXPECT_EQ(0, nsh_live_regions());
 }
 
+/* VMAs of /proc/self/maps that lie inside [lo, hi). */
+static int vmas_in(unsigned long lo, unsigned long hi)
+{
+	unsigned long start, end;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start >= lo && end <= hi)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Map @n adjacent 64 KiB views of @fd, view i at offset i * 64 KiB, and
+ * count the VMAs they make.
+ */
+static int views_vmas(int fd, int n)
+{
+	const size_t view = 64 << 10;
+	char *base;
+	int vmas;
+
+	base = mmap(NULL, n * view, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (mmap(base + i * view, view, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, fd, i * view) == MAP_FAILED) {
+			munmap(base, n * view);
+			return -1;
+		}
+	vmas = vmas_in((unsigned long)base, (unsigned long)base + n * view);
+	munmap(base, n * view);
+	return vmas;
+}
+
+/*
+ * Adjacent views never merge: VM_DONTEXPAND, which keeps mremap() from
+ * growing a mapping past its region, is one of the flags that forbid
+ * merging, so each view is a VMA of its own and counts against
+ * vm.max_map_count, as each view is an object of its own on Windows
+ * (SECURITY.md).  The same views of a memfd merge into one.  10,000 views
+ * (1,000 in a 32-bit process, whose address space is small).
+ */
+TEST(adjacent_views_are_vmas_of_their_own)
+{
+	const int n = sizeof(long) == 8 ? 10000 : 1000;
+	const off_t size = (off_t)n << 16;
+	int dev = nsh_dev(), fd, mfd, vmas;
+
+	ASSERT_LE(0, dev);
+	fd = nsh_open(dev, NULL, NSH_CREATE | NAMEDSHM_OPEN_RESERVE, 0600,
+		      size, NULL, NULL);
+	ASSERT_LE(0, fd);
+	vmas = views_vmas(fd, n);
+	TH_LOG("%d adjacent 64 KiB views of a region: %d VMAs", n, vmas);
+	EXPECT_EQ(n, vmas);
+	close(fd);
+
+	mfd = memfd_create("views", 0);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, size));
+	vmas = views_vmas(mfd, n);
+	TH_LOG("%d adjacent 64 KiB views of a memfd: %d VMAs", n, vmas);
+	EXPECT_EQ(1, vmas);
+	close(mfd);
+	close(dev);
+	EXPECT_EQ(0, nsh_live_regions());
+}
+
 /* A legacy READ_IMPLIES_EXEC process maps a handle, never executable. */
 TEST(read_implies_exec_maps_without_exec)
 {
