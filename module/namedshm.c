@@ -23,6 +23,7 @@
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/pagemap.h>
 #include <linux/proc_fs.h>
@@ -81,8 +82,9 @@
  *    memory that does not alias the old one.
  *
  * 3. Mappings.  mmap() of a handle turns the VMA into a mapping of the
- *    region's window (vma_set_file()), a file on namedshmfs whose inode
- *    and page cache are the backing file's (namedshm_window_open()).
+ *    region's window (vma_set_file()), a file on namedshmfs, on the
+ *    region's inode, whose f_inode and page cache are the backing file's
+ *    (namedshm_window_open()).
  *    Every later path that maps "the mapping's own file" again -
  *    remap_file_pages() and anything else that calls do_mmap() on
  *    vma->vm_file - therefore reaches namedshm_window_mmap(), which
@@ -98,7 +100,11 @@
  *    once when the last handle goes; the window's dentry holds the
  *    backing file (struct namedshm_window, its d_fsdata).  It is dropped
  *    by namedshm_d_release(), when __fput() of the window has finished
- *    with the file's f_inode, which is the backing inode.
+ *    with the file's f_inode, which is the backing inode.  (So a
+ *    privileged process that holds a mapping's path - an O_PATH open of
+ *    /proc/PID/map_files/..., CAP_SYS_ADMIN - keeps the memory until it
+ *    lets go; it keeps neither the name nor the share-mode registration,
+ *    which the window's release drops.)
  *    The memory is freed by shmem (or stays in the backing file) when the
  *    last of the region's and the mappings' references to the window is
  *    gone: memory lives until the last handle AND the last mapping have
@@ -116,7 +122,8 @@
  *    namedshm_d_release() and the filesystem's kill_sb.  namedshmfs is
  *    mounted only while something needs it (namedshm_fs_pin()): every
  *    open of the device and every region holds a pin, and every file on
- *    it holds the mount.  Unloading is refused while any of them exists.
+ *    it (and every path of one, such as an O_PATH descriptor) holds the
+ *    mount.  Unloading is refused while any of them exists.
  *
  * 6. Kinds.  A table entry is a region of one kind: a mapping (the
  *    above), an event, a mutex or a semaphore.  All kinds share the name
@@ -169,9 +176,13 @@
  * Locking
  * =======
  *
- * Four kinds of lock, none ever held across an allocation, a user copy
- * or anything that sleeps, and none ever taken while another is held, so
- * there is no order between them to respect:
+ * Five kinds of lock, none ever taken while another is held, so there is
+ * no order between them to respect; all but the first are spinlocks,
+ * never held across an allocation, a user copy or anything that sleeps:
+ *
+ * - namedshm_mnt_lock, a mutex, serializes mounting and unmounting
+ *   namedshmfs (the first pin and the last unpin, namedshm_fs_pin());
+ *   kern_mount() and kern_unmount() sleep under it;
  *
  * - each bucket of namedshm_table has a bit spinlock (hlist_bl): it
  *   guards insertion and removal of names in that bucket;
@@ -266,23 +277,64 @@ struct namedshm_window {
 /*
  * namedshmfs: region inodes, handles and windows.  Never mounted in any
  * namespace, noexec and nodev by construction (SB_I_NOEXEC, SB_I_NODEV).
- * namedshm_mnt is set while namedshm_mnt_count, the pins, is non-zero
- * (rule 5); both are guarded by libfs's pin lock.  A pin holder may read
- * namedshm_mnt without it: nobody writes it while a pin is held.
+ * namedshm_mnt is set while namedshm_mnt_pins is non-zero (rule 5); it
+ * changes only under namedshm_mnt_lock, on the first pin and the last
+ * unpin, and a pin holder reads it without the lock.  A kern_mount(), not
+ * simple_pin_fs(): an internal mount's mntput() takes no global lock.
+ * The last unpin waits for an RCU grace period (kern_unmount()); an open
+ * device holds a pin, so that it is paid when the last user goes, not
+ * once per object.
  */
 static struct file_system_type namedshm_fs_type;
+static DEFINE_MUTEX(namedshm_mnt_lock);
 static struct vfsmount *namedshm_mnt;
-static int namedshm_mnt_count;
+static atomic_t namedshm_mnt_pins = ATOMIC_INIT(0);
 
 static int namedshm_fs_pin(void)
 {
-	return simple_pin_fs(&namedshm_fs_type, &namedshm_mnt,
-			     &namedshm_mnt_count);
+	struct vfsmount *mnt;
+
+	/* Fully ordered when it succeeds: namedshm_mnt is seen set. */
+	if (atomic_inc_not_zero(&namedshm_mnt_pins))
+		return 0;
+	mutex_lock(&namedshm_mnt_lock);
+	if (atomic_inc_not_zero(&namedshm_mnt_pins)) {
+		mutex_unlock(&namedshm_mnt_lock);
+		return 0;
+	}
+	mnt = kern_mount(&namedshm_fs_type);
+	if (IS_ERR(mnt)) {
+		mutex_unlock(&namedshm_mnt_lock);
+		return PTR_ERR(mnt);
+	}
+	WRITE_ONCE(namedshm_mnt, mnt);
+	atomic_set_release(&namedshm_mnt_pins, 1);
+	mutex_unlock(&namedshm_mnt_lock);
+	return 0;
 }
 
 static void namedshm_fs_unpin(void)
 {
-	simple_release_fs(&namedshm_mnt, &namedshm_mnt_count);
+	struct vfsmount *mnt;
+
+	if (atomic_add_unless(&namedshm_mnt_pins, -1, 1))
+		return;
+	mutex_lock(&namedshm_mnt_lock);
+	if (!atomic_dec_and_test(&namedshm_mnt_pins)) {
+		mutex_unlock(&namedshm_mnt_lock);
+		return;
+	}
+	mnt = namedshm_mnt;
+	WRITE_ONCE(namedshm_mnt, NULL);
+	mutex_unlock(&namedshm_mnt_lock);
+	/* Files on it keep it, and the module, until they go (rule 5). */
+	kern_unmount(mnt);
+}
+
+/* namedshmfs's mount, for a caller that holds a pin. */
+static struct vfsmount *namedshm_fs_mnt(void)
+{
+	return READ_ONCE(namedshm_mnt);
 }
 
 /* The region's inode lives on in its files' dentries, if any. */
@@ -947,14 +999,28 @@ static int namedshm_window_fsync(struct file *file, loff_t start, loff_t end,
 }
 
 /*
+ * The caller's file, and with it the share-mode registration, goes with
+ * the window's file; the backing file with its dentry (rule 4).
+ */
+static int namedshm_window_release(struct inode *inode, struct file *file)
+{
+	struct namedshm_window *w = file->private_data;
+
+	if (w->held)
+		fput(w->held);
+	w->held = NULL;
+	return 0;
+}
+
+/*
  * No fallocate (so no MADV_REMOVE hole punching through a mapping) and no
- * read or write: a window is only ever mapped.  No release either: the
- * window's dentry ends it (rule 4).
+ * read or write: a window is only ever mapped.
  */
 static const struct file_operations namedshm_window_fops = {
 	.owner = THIS_MODULE,
 	.mmap = namedshm_window_mmap,
 	.fsync = namedshm_window_fsync,
+	.release = namedshm_window_release,
 };
 
 /*
@@ -997,7 +1063,7 @@ static struct file *namedshm_window_open(struct inode *inode,
 	/* alloc_file_pseudo() takes no module reference; fput() drops one. */
 	__module_get(THIS_MODULE);
 	/* namedshm_mnt: the region holds a pin. */
-	win = alloc_file_pseudo(inode, namedshm_mnt, fname,
+	win = alloc_file_pseudo(inode, namedshm_fs_mnt(), fname,
 				writable ? O_RDWR : O_RDONLY,
 				&namedshm_window_fops);
 	if (IS_ERR(win)) {
@@ -1049,7 +1115,7 @@ static const struct inode_operations namedshm_region_iops = {
  * The region holds a pin on namedshmfs for as long as it holds the inode
  * (rule 5).
  */
-static int namedshm_region_inode(struct namedshm_region *r, umode_t mode)
+static int namedshm_region_inode_get(struct namedshm_region *r, umode_t mode)
 {
 	struct inode *inode;
 	int ret;
@@ -1057,7 +1123,7 @@ static int namedshm_region_inode(struct namedshm_region *r, umode_t mode)
 	ret = namedshm_fs_pin();
 	if (ret)
 		return ret;
-	inode = new_inode(namedshm_mnt->mnt_sb);
+	inode = new_inode(namedshm_fs_mnt()->mnt_sb);
 	if (!inode) {
 		namedshm_fs_unpin();
 		return -ENOMEM;
@@ -1083,7 +1149,7 @@ static struct file *namedshm_handle_file(struct namedshm_region *r, bool write)
 	ihold(r->inode);
 	/* alloc_file_pseudo() takes no module reference; fput() drops one. */
 	__module_get(THIS_MODULE);
-	file = alloc_file_pseudo(r->inode, namedshm_mnt, fname,
+	file = alloc_file_pseudo(r->inode, namedshm_fs_mnt(), fname,
 				 write ? O_RDWR : O_RDONLY,
 				 &namedshm_handle_fops);
 	if (IS_ERR(file)) {
@@ -1166,7 +1232,7 @@ static struct namedshm_region *namedshm_object_new(const char *name, u32 len,
 	ret = namedshm_charge(r, spare_user, spare_nsq);
 	if (ret)
 		goto err_ns;
-	ret = namedshm_region_inode(r, mode);
+	ret = namedshm_region_inode_get(r, mode);
 	if (ret)
 		goto err_uncharge;
 	refcount_set(&r->handles, 1);
@@ -2628,8 +2694,6 @@ static void namedshm_d_release(struct dentry *dentry)
 	if (!w)
 		return;
 	fput(w->backing);
-	if (w->held)
-		fput(w->held);
 	kfree(w);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module unload rules: refused while a handle, a mapping or the device is
- * open (lifetime rule 5: a mapping's file is the module's window), allowed
- * once the last of them is gone.  Reloads the module from $NAMEDSHM_KO at the end,
+ * Module unload rules: refused while a handle, a mapping, a path of one or
+ * the device is open (lifetime rule 5: a mapping's file is the module's
+ * window), allowed once the last of them is gone.  Reloads the module from $NAMEDSHM_KO at the end,
  * so it must run last and as root.
  */
 #define _GNU_SOURCE
@@ -44,9 +44,10 @@ static int reload(void)
 TEST(unload_waits_for_handles_and_mappings)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	int dev, fd, i;
+	int dev, fd, i, opath;
 	uint32_t st = 0;
 	char *p, *p2, *q;
+	char path[96];
 
 	dev = nsh_dev();
 	ASSERT_LE(0, dev);
@@ -91,8 +92,20 @@ TEST(unload_waits_for_handles_and_mappings)
 	/* A remap of the mapping's own file runs module code: still here. */
 	EXPECT_EQ(0, remap_file_pages(p, page, 0, 3, 0));
 	EXPECT_EQ((char)(3 * page * 3), p[0]);
+	/*
+	 * A path of a mapping (an O_PATH open of its map_files entry, root
+	 * only) pins it too, after the mapping itself is gone: the end of
+	 * its close() runs module code.
+	 */
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)p, (unsigned long)p + 4 * page);
+	opath = open(path, O_PATH | O_CLOEXEC);
+	ASSERT_LE(0, opath) TH_LOG("%s: %s", path, strerror(errno));
 	munmap(p, 4 * page);
 	munmap(p2, page);
+	EXPECT_EQ(-1, unload());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(opath);
 	ASSERT_EQ(0, unload()) TH_LOG("delete_module: %s", strerror(errno));
 	EXPECT_EQ(-1, access(NAMEDSHM_DEVICE_PATH, F_OK));
 	EXPECT_EQ(-1, access("/proc/namedshm", F_OK));
