@@ -180,9 +180,9 @@
  * no order between them to respect; all but the first are spinlocks,
  * never held across an allocation, a user copy or anything that sleeps:
  *
- * - namedshm_mnt_lock, a mutex, serializes mounting and unmounting
- *   namedshmfs (the first pin and the last unpin, namedshm_fs_pin());
- *   kern_mount() and kern_unmount() sleep under it;
+ * - namedshm_mnt_lock, a mutex, serializes the first pin of namedshmfs
+ *   and the last unpin (namedshm_fs_pin()); kern_mount() sleeps under
+ *   it, kern_unmount() runs after it;
  *
  * - each bucket of namedshm_table has a bit spinlock (hlist_bl): it
  *   guards insertion and removal of names in that bucket;
@@ -2709,6 +2709,8 @@ static int namedshm_init_fs_context(struct fs_context *fc)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->dops = &namedshm_dops;
+	/* Whoever mounts it first, its superblock is init_user_ns's. */
+	fc->global = true;
 	/* Rule 3: nothing on it is ever executable or a device. */
 	fc->s_iflags |= SB_I_NOEXEC | SB_I_NODEV;
 	return 0;

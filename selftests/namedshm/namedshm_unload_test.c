@@ -98,7 +98,7 @@ TEST(unload_waits_for_handles_and_mappings)
 	 * its close() runs module code.
 	 */
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
-		 (unsigned long)p, (unsigned long)p + 4 * page);
+		 (unsigned long)p2, (unsigned long)p2 + page);
 	opath = open(path, O_PATH | O_CLOEXEC);
 	ASSERT_LE(0, opath) TH_LOG("%s: %s", path, strerror(errno));
 	munmap(p, 4 * page);
