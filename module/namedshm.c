@@ -183,7 +183,6 @@
  * - namedshm_mnt_lock, a mutex, serializes the first pin of namedshmfs
  *   and the last unpin (namedshm_fs_pin()); kern_mount() sleeps under
  *   it, kern_unmount() runs after it;
- *
  * - each bucket of namedshm_table has a bit spinlock (hlist_bl): it
  *   guards insertion and removal of names in that bucket;
  * - namedshm_quota_lock guards the per-user and per-IPC-namespace tables
